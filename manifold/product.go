@@ -30,8 +30,16 @@ import (
 //
 // A Product holds its factors and precomputed offsets; methods slice the
 // caller's buffers and call each factor once, allocating nothing. Product
-// values are immutable and safe for concurrent use.
+// values are immutable and safe for concurrent use. A Product is a single
+// pointer: copies share the factor list, and == compares identity (two
+// products built separately from equal factors are different values but
+// the same space for NewMixture). The zero Product is not usable; call
+// NewProduct.
 type Product struct {
+	d *productData
+}
+
+type productData struct {
 	factors []Manifold
 	off     []int // off[i] = Offset(i), len(factors)+1 entries
 	dim     int
@@ -44,7 +52,7 @@ func NewProduct(ms ...Manifold) Product {
 	if len(ms) == 0 {
 		panic("manifold: NewProduct: no factors")
 	}
-	p := Product{
+	p := &productData{
 		factors: make([]Manifold, len(ms)),
 		off:     make([]int, len(ms)+1),
 	}
@@ -60,38 +68,38 @@ func NewProduct(ms ...Manifold) Product {
 	if math.IsInf(p.logVol, 1) || math.IsNaN(p.logVol) {
 		p.logVol = math.Inf(1)
 	}
-	return p
+	return Product{d: p}
 }
 
 // Factors returns a copy of the list of factors.
 func (p Product) Factors() []Manifold {
-	f := make([]Manifold, len(p.factors))
-	copy(f, p.factors)
+	f := make([]Manifold, len(p.d.factors))
+	copy(f, p.d.factors)
 	return f
 }
 
 // NumFactors returns the number of factors k.
-func (p Product) NumFactors() int { return len(p.factors) }
+func (p Product) NumFactors() int { return len(p.d.factors) }
 
 // Factor returns factor i.
-func (p Product) Factor(i int) Manifold { return p.factors[i] }
+func (p Product) Factor(i int) Manifold { return p.d.factors[i] }
 
 // Offset returns the index of the first ambient coordinate of factor i in a
 // point of the product; Offset(NumFactors()) is AmbientDim(). Factor i of a
 // point x is x[p.Offset(i):p.Offset(i+1)].
-func (p Product) Offset(i int) int { return p.off[i] }
+func (p Product) Offset(i int) int { return p.d.off[i] }
 
 // Dim returns Σ_i dim M_i.
-func (p Product) Dim() int { return p.dim }
+func (p Product) Dim() int { return p.d.dim }
 
 // AmbientDim returns Σ_i AmbientDim(M_i).
-func (p Product) AmbientDim() int { return p.off[len(p.factors)] }
+func (p Product) AmbientDim() int { return p.d.off[len(p.d.factors)] }
 
 // Project projects each factor's block onto its factor. dst may alias x.
 func (p Product) Project(dst, x []float64) {
 	checkLen("Product.Project", p.AmbientDim(), dst, x)
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		m.Project(dst[a:b], x[a:b])
 	}
 }
@@ -100,8 +108,8 @@ func (p Product) Project(dst, x []float64) {
 // at the corresponding block of x. dst may alias v.
 func (p Product) ProjectTangent(dst, x, v []float64) {
 	checkLen("Product.ProjectTangent", p.AmbientDim(), dst, x, v)
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		m.ProjectTangent(dst[a:b], x[a:b], v[a:b])
 	}
 }
@@ -110,8 +118,8 @@ func (p Product) ProjectTangent(dst, x, v []float64) {
 // where every factor allows it (all factors of this package do).
 func (p Product) Exp(dst, x, v []float64) {
 	checkLen("Product.Exp", p.AmbientDim(), dst, x, v)
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		m.Exp(dst[a:b], x[a:b], v[a:b])
 	}
 }
@@ -120,8 +128,8 @@ func (p Product) Exp(dst, x, v []float64) {
 // making its documented choice at its cut locus.
 func (p Product) Log(dst, x, y []float64) {
 	checkLen("Product.Log", p.AmbientDim(), dst, x, y)
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		m.Log(dst[a:b], x[a:b], y[a:b])
 	}
 }
@@ -130,8 +138,8 @@ func (p Product) Log(dst, x, y []float64) {
 func (p Product) Dist(x, y []float64) float64 {
 	checkLen("Product.Dist", p.AmbientDim(), x, y)
 	var s float64
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		d := m.Dist(x[a:b], y[a:b])
 		s += d * d
 	}
@@ -142,8 +150,8 @@ func (p Product) Dist(x, y []float64) float64 {
 func (p Product) Inner(x, u, v []float64) float64 {
 	checkLen("Product.Inner", p.AmbientDim(), x, u, v)
 	var s float64
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		s += m.Inner(x[a:b], u[a:b], v[a:b])
 	}
 	return s
@@ -153,8 +161,8 @@ func (p Product) Inner(x, u, v []float64) float64 {
 // geodesic; dst may alias v.
 func (p Product) Transport(dst, x, y, v []float64) {
 	checkLen("Product.Transport", p.AmbientDim(), dst, x, y, v)
-	for i, m := range p.factors {
-		a, b := p.off[i], p.off[i+1]
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
 		m.Transport(dst[a:b], x[a:b], y[a:b], v[a:b])
 	}
 }
@@ -162,21 +170,21 @@ func (p Product) Transport(dst, x, y, v []float64) {
 // Rand draws each block from its factor's reference law, factors in order.
 func (p Product) Rand(dst []float64, rng *rand.Rand) {
 	checkLen("Product.Rand", p.AmbientDim(), dst)
-	for i, m := range p.factors {
-		m.Rand(dst[p.off[i]:p.off[i+1]], rng)
+	for i, m := range p.d.factors {
+		m.Rand(dst[p.d.off[i]:p.d.off[i+1]], rng)
 	}
 }
 
 // LogVolume returns Σ_i log Vol(M_i), or +Inf if any factor has infinite
 // volume.
-func (p Product) LogVolume() float64 { return p.logVol }
+func (p Product) LogVolume() float64 { return p.d.logVol }
 
 // Residual returns the largest of the factors' residuals.
 func (p Product) Residual(x []float64) float64 {
 	checkLen("Product.Residual", p.AmbientDim(), x)
 	var r float64
-	for i, m := range p.factors {
-		ri := m.Residual(x[p.off[i]:p.off[i+1]])
+	for i, m := range p.d.factors {
+		ri := m.Residual(x[p.d.off[i]:p.d.off[i+1]])
 		if math.IsNaN(ri) {
 			return math.Inf(1)
 		}
@@ -196,11 +204,14 @@ func productSameSpace(a, b Manifold) bool {
 	pa, okA := a.(Product)
 	pb, okB := b.(Product)
 	if okA || okB {
-		if !okA || !okB || len(pa.factors) != len(pb.factors) {
+		if !okA || !okB || len(pa.d.factors) != len(pb.d.factors) {
 			return false
 		}
-		for i := range pa.factors {
-			if !productSameSpace(pa.factors[i], pb.factors[i]) {
+		if pa.d == pb.d {
+			return true
+		}
+		for i := range pa.d.factors {
+			if !productSameSpace(pa.d.factors[i], pb.d.factors[i]) {
 				return false
 			}
 		}

@@ -116,6 +116,12 @@ func TestProductSameSpace(t *testing.T) {
 	require.True(t, productSameSpace(NewTorus(4), NewTorus(4)))
 	require.False(t, productSameSpace(NewTorus(4), NewEuclidean(4)))
 	require.False(t, productSameSpace(NewProduct(a), a), "nesting matters")
+	// Products are comparable (no run-time panic in interface ==), by identity.
+	var ma, mb, mc Manifold = a, b, a
+	require.NotPanics(t, func() {
+		require.False(t, ma == mb)
+		require.True(t, ma == mc)
+	})
 }
 
 func TestProductPanics(t *testing.T) {

@@ -56,7 +56,7 @@ func (p *ProductDist) LogProb(x []float64) float64 {
 	checkLen("ProductDist.LogProb", p.space.AmbientDim(), x)
 	var s float64
 	for i, c := range p.comps {
-		s += c.LogProb(x[p.space.off[i]:p.space.off[i+1]])
+		s += c.LogProb(x[p.space.d.off[i]:p.space.d.off[i+1]])
 	}
 	return s
 }
@@ -66,7 +66,7 @@ func (p *ProductDist) LogProb(x []float64) float64 {
 func (p *ProductDist) Score(dst, x []float64) {
 	checkLen("ProductDist.Score", p.space.AmbientDim(), dst, x)
 	for i, c := range p.comps {
-		a, b := p.space.off[i], p.space.off[i+1]
+		a, b := p.space.d.off[i], p.space.d.off[i+1]
 		c.Score(dst[a:b], x[a:b])
 	}
 }
@@ -75,6 +75,6 @@ func (p *ProductDist) Score(dst, x []float64) {
 func (p *ProductDist) Rand(dst []float64, rng *rand.Rand) {
 	checkLen("ProductDist.Rand", p.space.AmbientDim(), dst)
 	for i, c := range p.comps {
-		c.Rand(dst[p.space.off[i]:p.space.off[i+1]], rng)
+		c.Rand(dst[p.space.d.off[i]:p.space.d.off[i+1]], rng)
 	}
 }
