@@ -80,6 +80,10 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 		return nil, err
 	}
 	e := &engine{p: &p, s: s, method: method, m: m, d: d, n: s.Particles, sch: p.Reference.sigma()}
+	switch m.(type) {
+	case manifold.Euclidean, manifold.Torus:
+		e.flat = true
+	}
 	if p.Target != nil {
 		t0, t1 := s.Grid[0], s.Grid[len(s.Grid)-1]
 		ref, err := p.Reference.Marginal(t0, t1)
@@ -100,6 +104,7 @@ type engine struct {
 	sch    Schedule
 	refT   manifold.LogProber
 	nu     []float64 // ν(t_k)
+	flat   bool      // every ambient vector is tangent (R^n, T^n): skip ProjectTangent
 
 	res   *Result
 	pcg   []rand.PCG
@@ -371,7 +376,7 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 			reason = "not finite"
 		case tol >= 0 && r > tol:
 			reason = "off manifold"
-		case math.IsNaN(e.res.RunningCost[i]+e.res.StochasticCost[i]) || math.IsInf(e.res.RunningCost[i]+e.res.StochasticCost[i], 0):
+		case st.hasU && !isFinite(e.res.RunningCost[i]+e.res.StochasticCost[i]):
 			reason = "weight not finite"
 		}
 		if reason == "" {
@@ -396,3 +401,5 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 	e.divErr.Count += count
 	return true
 }
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -77,10 +77,14 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 		xj := x[j*d : (j+1)*d]
 		w.use(i)
 		w.normals(xi)
-		m.ProjectTangent(xi, xj, xi)
+		if !e.flat {
+			m.ProjectTangent(xi, xj, xi)
+		}
 		if st.hasU {
 			uj := u[j*d : (j+1)*d]
-			m.ProjectTangent(uj, xj, uj)
+			if !e.flat {
+				m.ProjectTangent(uj, xj, uj)
+			}
 			for c := range v {
 				v[c] = st.sbar*st.dt*uj[c] + noise*xi[c]
 			}
