@@ -92,6 +92,17 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 		}
 		e.refT = ref
 	}
+	if _, ok := method.(Exact); ok && !isEuclidean(m) {
+		dnu := make([]float64, len(s.Grid)-1)
+		for k := range dnu {
+			dnu[k] = e.sch.Integral(s.Grid[k+1]) - e.sch.Integral(s.Grid[k])
+		}
+		h, err := newHeatStepper(m, dnu)
+		if err != nil {
+			return nil, err
+		}
+		e.heat = h
+	}
 	return e.run()
 }
 
@@ -105,6 +116,7 @@ type engine struct {
 	refT   manifold.LogProber
 	nu     []float64 // ν(t_k)
 	flat   bool      // every ambient vector is tangent (R^n, T^n): skip ProjectTangent
+	heat   heatStepperI
 
 	res   *Result
 	pcg   []rand.PCG

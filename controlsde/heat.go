@@ -1,6 +1,7 @@
 package controlsde
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/geosoc/geosoc/manifold"
@@ -8,7 +9,7 @@ import (
 
 // heatKernel returns the law of Brownian motion on m started at x0 after
 // time t (generator ½Δ), where the manifold layer provides it in closed
-// form: the wrapped normal on T^n.
+// form: the wrapped normal on T^n and manifold.SphereHeat on S^{d−1}.
 func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProber, bool) {
 	if x0 == nil || !(t > 0) {
 		return nil, false
@@ -20,34 +21,83 @@ func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProbe
 			return nil, false
 		}
 		return wn, true
+	case manifold.Sphere:
+		h, err := manifold.NewSphereHeat(x0, t)
+		if err != nil {
+			return nil, false
+		}
+		return h, true
 	}
 	return nil, false
 }
 
 // heatStepperI draws exact Brownian increments on a compact manifold.
 type heatStepperI interface {
-	// heatStep replaces x by a draw from the heat kernel p_t(x, ·) using
-	// the worker's current particle stream.
-	heatStep(x []float64, t float64, w *worker)
+	// heatStep replaces x by a draw from the heat kernel p_Δν(x, ·) of step
+	// k using the worker's current particle stream.
+	heatStep(x []float64, k int, w *worker)
 }
 
-// heatStepper returns the exact Brownian stepper for m, if the manifold
-// layer provides one.
-func heatStepper(m manifold.Manifold) (heatStepperI, bool) {
+// hasHeatStepper reports whether exact Brownian steps exist on m.
+func hasHeatStepper(m manifold.Manifold) bool {
 	switch m.(type) {
-	case manifold.Torus:
-		return torusHeat{}, true
+	case manifold.Torus, manifold.Sphere:
+		return true
 	}
-	return nil, false
+	return false
 }
 
-// torusHeat steps Brownian motion on T^n exactly: x_i ← wrap(x_i + √t ξ_i),
-// the wrapped normal transition.
-type torusHeat struct{}
+// newHeatStepper prepares the exact Brownian steps of the grid on m: the
+// step variances are dnu[k] = ν(t_{k+1}) − ν(t_k).
+func newHeatStepper(m manifold.Manifold, dnu []float64) (heatStepperI, error) {
+	switch s := m.(type) {
+	case manifold.Torus:
+		sd := make([]float64, len(dnu))
+		for k, v := range dnu {
+			sd[k] = math.Sqrt(v)
+		}
+		return torusHeat{sd: sd}, nil
+	case manifold.Sphere:
+		// One tabulated kernel per distinct step variance, started at the
+		// pole e₁ and moved by RandFrom.
+		pole := make([]float64, s.AmbientDim())
+		pole[0] = 1
+		cache := map[float64]*manifold.SphereHeat{}
+		h := sphereHeat{k: make([]*manifold.SphereHeat, len(dnu))}
+		for k, v := range dnu {
+			if hk, ok := cache[v]; ok {
+				h.k[k] = hk
+				continue
+			}
+			hk, err := manifold.NewSphereHeat(pole, v)
+			if err != nil {
+				return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
+			}
+			cache[v] = hk
+			h.k[k] = hk
+		}
+		return h, nil
+	}
+	return nil, fmt.Errorf("%w: no exact transition on %T", ErrUnsupported, m)
+}
 
-func (torusHeat) heatStep(x []float64, t float64, w *worker) {
-	sd := math.Sqrt(t)
+// torusHeat steps Brownian motion on T^n exactly: x_i ← wrap(x_i + √Δν ξ_i),
+// the wrapped normal transition.
+type torusHeat struct{ sd []float64 }
+
+func (h torusHeat) heatStep(x []float64, k int, w *worker) {
+	sd := h.sd[k]
 	for i := range x {
 		x[i] = manifold.TorusWrap(x[i] + sd*w.sign*w.rng.NormFloat64())
 	}
+}
+
+// sphereHeat steps Brownian motion on S^{d−1} exactly by
+// manifold.SphereHeat.RandFrom (inverse-CDF angle, uniform direction).
+type sphereHeat struct{ k []*manifold.SphereHeat }
+
+func (h sphereHeat) heatStep(x []float64, k int, w *worker) {
+	tmp := w.tmp[:len(x)]
+	h.k[k].RandFrom(tmp, x, w.rng)
+	copy(x, tmp)
 }

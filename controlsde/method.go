@@ -195,9 +195,10 @@ func (Heun) advance(w *worker, x []float64, lo int, st *stepInfo) {
 // step is exactly ½|u|²Δt + u·ΔW, and the reference marginal is exact, so
 // path weights are exact for the discrete chain at any Δt (soc.md).
 //
-// On compact manifolds with a heat-kernel sampler (see HeatStep), Exact
-// draws Brownian steps from the heat kernel; a control is then not
-// allowed.
+// On the torus and on spheres Exact draws Brownian steps from the heat
+// kernel (wrapped normal; manifold.SphereHeat.RandFrom, tabulated once per
+// distinct step variance); a control is then not allowed, and Antithetic
+// pairs are not antithetic on spheres.
 type Exact struct{}
 
 func (Exact) prepare(p *Problem) error {
@@ -208,7 +209,7 @@ func (Exact) prepare(p *Problem) error {
 	if isEuclidean(m) {
 		return nil
 	}
-	if _, ok := heatStepper(m); ok {
+	if hasHeatStepper(m) {
 		if p.Control != nil {
 			return fmt.Errorf("%w: Exact heat-kernel steps on %T cannot carry a control", ErrUnsupported, m)
 		}
@@ -221,11 +222,10 @@ func (Exact) advance(w *worker, x []float64, lo int, st *stepInfo) {
 	e := w.e
 	d := e.d
 	n := len(x) / d
-	if !isEuclidean(e.m) {
-		hs, _ := heatStepper(e.m)
+	if e.heat != nil {
 		for j := 0; j < n; j++ {
 			w.use(lo + j)
-			hs.heatStep(x[j*d:(j+1)*d], st.dnu, w)
+			e.heat.heatStep(x[j*d:(j+1)*d], st.k, w)
 		}
 		return
 	}
