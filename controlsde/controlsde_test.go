@@ -248,15 +248,16 @@ func TestOracleMixtureContinuousLimit(t *testing.T) {
 	// With the exact Föllmer drift of a two-component mixture (unequal
 	// variances, so no step is exact) the Euler chain's log-weights have
 	// variance O(Δt): measured 0.030 at 100 steps and 0.0031 at 1000
-	// (N = 4000). We check the rate (ratio 10 ± 10^{±0.2}) and that log Ẑ
-	// equals log Z within 4 standard errors at 1000 steps.
+	// (N = 4000). We check the rate (ratio 10 ± 10^{±0.2}; with N = 1500 the
+	// relative SE of each variance is below 10 %) and that log Ẑ equals
+	// log Z within 4 standard errors at 1000 steps.
 	gm, err := NewGaussianMixture([]float64{0.3, 0.7}, []float64{-2, 1, 2, -1}, []float64{0.3, 0.5}, 1.5)
 	require.NoError(t, err)
 	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2)}, Control: NewFollmer(gm, nil, 1), Target: gm}
 	var vars [2]float64
 	var last Estimates
 	for j, steps := range []int{100, 1000} {
-		r, err := Simulate(p, &Settings{Grid: UniformGrid(steps, 0, 1), Particles: 4000, Seed: 11}, EulerMaruyama{})
+		r, err := Simulate(p, &Settings{Grid: UniformGrid(steps, 0, 1), Particles: 1500, Seed: 11}, EulerMaruyama{})
 		require.NoError(t, err)
 		vars[j] = logWeightVar(r.LogWeight)
 		last = r.Estimates
@@ -368,13 +369,13 @@ func TestBrownianSphereMoments(t *testing.T) {
 	// O(h³), so the relative weak error is T Δt [(d−1)²/8 − (d²−1)/24]:
 	// 1.1e-3 (d = 3) and 6.4e-3 (d = 5) at T = 0.8, 100 steps, i.e. below
 	// 2e-3 in absolute terms; the projected scheme is of the same order.
-	// With N = 10000 the Monte Carlo SE is below 7e-3: tol = 4·SE + 2e-3.
+	// With N = 5000 the Monte Carlo SE is below 1e-2: tol = 4·SE + 2e-3.
 	for _, d := range []int{3, 5} {
 		for _, m := range []Method{EulerMaruyama{}, ProjectedEM{}} {
 			sp := manifold.NewSphere(d)
 			x0 := make([]float64, d)
 			x0[0] = 1
-			const N, T = 10000, 0.8
+			const N, T = 5000, 0.8
 			r, err := Simulate(Problem{Reference: Reference{Space: sp, Start: x0}},
 				&Settings{Grid: UniformGrid(100, 0, T), Particles: N, Seed: 9}, m)
 			require.NoError(t, err)
@@ -474,18 +475,18 @@ func roundAll(v []float64) []float64 {
 
 func TestForwardLogWeights(t *testing.T) {
 	// Sandwich ELBO ≤ log Z ≤ EUBO for exact target samples. With the
-	// oracle control (400 steps) both bounds are within 0.02 of log Z; with
+	// oracle control (200 steps) both bounds are within 0.03 of log Z; with
 	// the zero control EUBO − log Z = KL(π ‖ p_ref,1) > 0.1 for this
 	// mixture.
 	gm, err := NewGaussianMixture([]float64{0.3, 0.7}, []float64{-2, 1, 2, -1}, []float64{0.3, 0.5}, 1.5)
 	require.NoError(t, err)
 	rng := newRand(4)
-	const N = 4000
+	const N = 2000
 	samples := make([]float64, 2*N)
 	for i := 0; i < N; i++ {
 		gm.Rand(samples[2*i:2*i+2], rng)
 	}
-	s := &Settings{Grid: UniformGrid(400, 0, 1), Particles: N, Seed: 2}
+	s := &Settings{Grid: UniformGrid(200, 0, 1), Particles: N, Seed: 2}
 	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2)}, Control: NewFollmer(gm, nil, 1), Target: gm}
 	lwf, err := ForwardLogWeights(p, s, samples)
 	require.NoError(t, err)
@@ -495,8 +496,8 @@ func TestForwardLogWeights(t *testing.T) {
 	elbo := r.Estimates.ELBO
 	assert.LessOrEqual(t, elbo, 1.5)
 	assert.GreaterOrEqual(t, eubo, 1.5)
-	assert.InDelta(t, 1.5, elbo, 0.02)
-	assert.InDelta(t, 1.5, eubo, 0.02)
+	assert.InDelta(t, 1.5, elbo, 0.03)
+	assert.InDelta(t, 1.5, eubo, 0.03)
 
 	p.Control = nil
 	lwf0, err := ForwardLogWeights(p, s, samples)
@@ -533,8 +534,8 @@ func TestMCFollmer(t *testing.T) {
 
 	// As a sampler: weights stay unbiased (log Ẑ within 4 SE) and the ESS
 	// is far above the zero control's.
-	s := &Settings{Grid: UniformGrid(50, 0, 1), Particles: 2000, Seed: 3}
-	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2)}, Control: NewMCFollmer(gm, 2, nil, 1, 64, newRand(1)), Target: gm}
+	s := &Settings{Grid: UniformGrid(25, 0, 1), Particles: 1000, Seed: 3}
+	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2)}, Control: NewMCFollmer(gm, 2, nil, 1, 32, newRand(1)), Target: gm}
 	r, err := Simulate(p, s, nil)
 	require.NoError(t, err)
 	p.Control = nil
@@ -543,7 +544,7 @@ func TestMCFollmer(t *testing.T) {
 	assert.InDelta(t, 1.5, r.Estimates.LogZ, 4*r.Estimates.LogZStdErr+0.01)
 	assert.Greater(t, r.Estimates.ESS, 0.5)
 	assert.Greater(t, r.Estimates.ESS, 2*r0.Estimates.ESS)
-	t.Logf("MC Föllmer K=64: ESS/N %.3f, log Ẑ − log Z %.4f ± %.4f; zero control ESS/N %.3f",
+	t.Logf("MC Föllmer K=32: ESS/N %.3f, log Ẑ − log Z %.4f ± %.4f; zero control ESS/N %.3f",
 		r.Estimates.ESS, r.Estimates.LogZ-1.5, r.Estimates.LogZStdErr, r0.Estimates.ESS)
 }
 

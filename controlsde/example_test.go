@@ -37,7 +37,7 @@ func Example() {
 func Example_sphere() {
 	x0 := []float64{0, 0, 1}
 	p := controlsde.Problem{Reference: controlsde.Reference{Space: manifold.NewSphere(3), Start: x0}}
-	r, err := controlsde.Simulate(p, &controlsde.Settings{Grid: controlsde.UniformGrid(100, 0, 1), Particles: 20000, Seed: 3}, controlsde.EulerMaruyama{})
+	r, err := controlsde.Simulate(p, &controlsde.Settings{Grid: controlsde.UniformGrid(100, 0, 1), Particles: 5000, Seed: 3}, controlsde.EulerMaruyama{})
 	if err != nil {
 		panic(err)
 	}

@@ -120,10 +120,10 @@ func TestWeakOrderSphere(t *testing.T) {
 	// e^{−20T/2} = e^{−1}. On a high-dimensional sphere the discretisation
 	// error of ⟨x₀, X_T⟩ stays as large as on S² (relative ≈ 1/(3n)) while
 	// its variance falls like 1/d, which is what lets Monte Carlo resolve
-	// the error: with N = 5·10⁴ the SE is 8e-4 against errors 9e-3 … 7e-2.
+	// the error: with N = 3·10⁴ the SE is 1e-3 against errors 9e-3 … 7e-2.
 	// Geodesic EM: E⟨x₀, X_n⟩ = c(h)ⁿ exactly, c(h) = E cos(√h R),
 	// R² ~ χ²_20 (quadrature), which the simulation must match within 4 SE.
-	const d, T, N = 21, 0.1, 50000
+	const d, T, N = 21, 0.1, 30000
 	sp := manifold.NewSphere(d)
 	x0 := make([]float64, d)
 	x0[0] = 1
