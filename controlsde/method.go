@@ -3,6 +3,7 @@ package controlsde
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 )
 
 // Method is an integrator: it advances a block of particles by one step of
@@ -29,12 +30,22 @@ func (w *worker) account(i int, x, u, xi []float64, st *stepInfo) {
 	w.e.res.StochasticCost[i] += m.Inner(x, u, xi) * st.sqdt
 }
 
+// tangentSampler is implemented by manifolds whose ambient inner product
+// is not the Riemannian metric (SO(3): Frobenius = 2 × metric), so that a
+// projected ambient normal is not the standard tangent normal; RandTangent
+// draws the standard normal law of T_xM for the Riemannian metric.
+type tangentSampler interface {
+	RandTangent(dst, x []float64, rng *rand.Rand)
+}
+
 // EulerMaruyama is the geodesic Euler–Maruyama scheme (geodesic random walk
 // with drift), weak order 1:
 //
 //	X' = exp_X( b Δt + σ̄ (u Δt + ΔW) ).
 //
-// On Euclidean space it is the ordinary Euler–Maruyama scheme. Path
+// On Euclidean space it is the ordinary Euler–Maruyama scheme. ξ is the
+// ambient normal projected to T_XM, or the manifold's own RandTangent where
+// it has one (manifold.SO3). Path
 // weights: the controlled and reference steps are push-forwards by the same
 // map exp_X of Gaussians on T_XM with equal covariance, so the log ratio
 // ½|u|²Δt + u·ΔW is exact for the discrete chain (up to the mass beyond the
@@ -55,7 +66,8 @@ func (EulerMaruyama) advance(w *worker, x []float64, lo int, st *stepInfo) {
 //
 //	X' = Project( X + b Δt + σ̄ (u Δt + ΔW) ).
 //
-// Path weights as for EulerMaruyama.
+// Path weights as for EulerMaruyama. On SO(3) manifold.SO3.Project is an
+// SVD that allocates: use LieEM there.
 type ProjectedEM struct{}
 
 func (ProjectedEM) prepare(p *Problem) error { return nil }
@@ -72,12 +84,23 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 	w.fields(u, b, x, st.t, st)
 	xi, v := w.xi, w.v
 	noise := st.sbar * st.sqdt
+	ts, hasTS := m.(tangentSampler)
 	for j := 0; j < n; j++ {
 		i := lo + j
 		xj := x[j*d : (j+1)*d]
 		w.use(i)
-		w.normals(xi)
-		if !e.flat {
+		switch {
+		case hasTS:
+			ts.RandTangent(xi, xj, w.rng)
+			if w.sign < 0 {
+				for c := range xi {
+					xi[c] = -xi[c]
+				}
+			}
+		case e.flat:
+			w.normals(xi)
+		default:
+			w.normals(xi)
 			m.ProjectTangent(xi, xj, xi)
 		}
 		if st.hasU {
@@ -267,7 +290,8 @@ type bodyExper interface {
 // where ω_u = vee(Rᵀ u) (the skew part, so a non-tangent u is projected).
 // The metric is ⟨R[a]×, R[b]×⟩ = a·b (manifolds.md), so the running cost is
 // ½|ω_u|²Δt and u·ΔW = √Δt ω_u·ξ. The manifold must have AmbientDim 9 and
-// implement ExpBody(dst, R, ω []float64). Weights as for EulerMaruyama.
+// implement ExpBody(dst, R, ω []float64) with dst allowed to alias R
+// (manifold.SO3). Weights as for EulerMaruyama.
 type LieEM struct{}
 
 func (LieEM) prepare(p *Problem) error {
@@ -321,8 +345,6 @@ func (LieEM) advance(w *worker, x []float64, lo int, st *stepInfo) {
 				om[c] += st.dt * wb[c]
 			}
 		}
-		tmp := w.tmp[:d]
-		g.ExpBody(tmp, xj, om[:])
-		copy(xj, tmp)
+		g.ExpBody(xj, xj, om[:])
 	}
 }
