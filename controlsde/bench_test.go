@@ -48,6 +48,14 @@ func BenchmarkGeodesicEM(b *testing.B) {
 	}
 }
 
+func BenchmarkLieEM(b *testing.B) {
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("SO3/cores=%d", workers), func(b *testing.B) {
+			benchEngine(b, manifold.NewSO3(), identity3, LieEM{}, workers)
+		})
+	}
+}
+
 // rawStreams returns one PCG per particle, seeded as the engine seeds them.
 func rawStreams(n int) []rand.PCG {
 	s := make([]rand.PCG, n)
@@ -89,6 +97,66 @@ func BenchmarkRawLoop(b *testing.B) {
 					y0, y1, y2 := cs*p[0]+sn*a, cs*p[1]+sn*c, cs*p[2]+sn*e
 					inv := 1 / math.Sqrt(y0*y0+y1*y1+y2*y2)
 					p[0], p[1], p[2] = y0*inv, y1*inv, y2*inv
+				}
+			}
+		}
+		reportThroughput(b, benchParticles*benchSteps)
+	})
+	b.Run("SO3", func(b *testing.B) {
+		// Lie-group EM on SO(3) written out: ω = √h ξ, Rodrigues in
+		// half-angle form, R ← R·E, one Newton–Schulz polish ½Y(3I − YᵀY),
+		// the arithmetic of manifold.SO3.ExpBody.
+		x := make([]float64, 9*benchParticles)
+		pcg := rawStreams(benchParticles)
+		var src forwardSource
+		rng := rand.New(&src)
+		sq := math.Sqrt(1.0 / benchSteps)
+		b.ResetTimer()
+		for b.Loop() {
+			for i := 0; i < benchParticles; i++ {
+				copy(x[9*i:9*i+9], identity3)
+			}
+			for k := 0; k < benchSteps; k++ {
+				for i := 0; i < benchParticles; i++ {
+					src.cur = &pcg[i]
+					r := (*[9]float64)(x[9*i : 9*i+9])
+					w1, w2, w3 := sq*rng.NormFloat64(), sq*rng.NormFloat64(), sq*rng.NormFloat64()
+					// Half-angle Rodrigues, as manifold.SO3.ExpBody.
+					th := math.Sqrt(w1*w1 + w2*w2 + w3*w3)
+					h := th / 2
+					sh, ch := math.Sincos(h)
+					sc := 1.0
+					if h < 1e-3 {
+						sc = 1 - h*h/6*(1-h*h/20)
+					} else {
+						sc = sh / h
+					}
+					a, bb, c := sc*ch, 0.5*sc*sc, 1-2*sh*sh
+					e := [9]float64{
+						c + bb*w1*w1, bb*w1*w2 - a*w3, bb*w1*w3 + a*w2,
+						bb*w2*w1 + a*w3, c + bb*w2*w2, bb*w2*w3 - a*w1,
+						bb*w3*w1 - a*w2, bb*w3*w2 + a*w1, c + bb*w3*w3,
+					}
+					var y [9]float64
+					for p := 0; p < 3; p++ {
+						for q := 0; q < 3; q++ {
+							y[3*p+q] = r[3*p]*e[q] + r[3*p+1]*e[3+q] + r[3*p+2]*e[6+q]
+						}
+					}
+					var g [9]float64 // YᵀY
+					for p := 0; p < 3; p++ {
+						for q := 0; q < 3; q++ {
+							g[3*p+q] = y[p]*y[q] + y[3+p]*y[3+q] + y[6+p]*y[6+q]
+						}
+					}
+					for p := 0; p < 3; p++ {
+						for q := 0; q < 3; q++ {
+							m := -g[q] * y[3*p]
+							m -= g[3+q] * y[3*p+1]
+							m -= g[6+q] * y[3*p+2]
+							r[3*p+q] = 0.5 * (3*y[3*p+q] + m)
+						}
+					}
 				}
 			}
 		}
