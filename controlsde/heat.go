@@ -58,22 +58,29 @@ func newHeatStepper(m manifold.Manifold, dnu []float64) (heatStepperI, error) {
 		}
 		return torusHeat{sd: sd}, nil
 	case manifold.Sphere:
-		// One tabulated kernel per distinct step variance, started at the
-		// pole e₁ and moved by RandFrom.
+		// One tabulated kernel per distinct step variance (equal to a
+		// relative 1e-12, so that a uniform grid's rounding differences do
+		// not build a table per step), started at the pole e₁ and moved by
+		// RandFrom.
 		pole := make([]float64, s.AmbientDim())
 		pole[0] = 1
-		cache := map[float64]*manifold.SphereHeat{}
+		var built []*manifold.SphereHeat
 		h := sphereHeat{k: make([]*manifold.SphereHeat, len(dnu))}
 		for k, v := range dnu {
-			if hk, ok := cache[v]; ok {
-				h.k[k] = hk
+			for _, hk := range built {
+				if math.Abs(hk.Time()-v) <= 1e-12*v {
+					h.k[k] = hk
+					break
+				}
+			}
+			if h.k[k] != nil {
 				continue
 			}
 			hk, err := manifold.NewSphereHeat(pole, v)
 			if err != nil {
 				return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
 			}
-			cache[v] = hk
+			built = append(built, hk)
 			h.k[k] = hk
 		}
 		return h, nil

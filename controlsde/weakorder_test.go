@@ -25,18 +25,6 @@ func logLogSlope(h, err []float64) float64 {
 	return b
 }
 
-// meanOf returns the mean over particles of f(point).
-func meanOf(r *Result, f func(x []float64) float64) (mean, se float64) {
-	var m, m2 float64
-	n := float64(r.N)
-	for i := 0; i < r.N; i++ {
-		v := f(r.X[i*r.Dim : (i+1)*r.Dim])
-		m += v / n
-		m2 += v * v / n
-	}
-	return m, math.Sqrt(math.Max(m2-m*m, 0) / n)
-}
-
 func TestWeakOrderOU(t *testing.T) {
 	// OU dX = −θX dt + σ dW, θ = 2, σ = 2 (OUVariance σ²/(2θ) = 1),
 	// x₀ = 2, T = 1: E X_T = x₀e^{−θT}, E X_T² = x₀²e^{−2θT} + 1 − e^{−2θT}.
