@@ -226,8 +226,10 @@ type worker struct {
 	drift Control
 	// Block buffers (Block·Dim): control, drift, and Heun's predictor.
 	u, b, xp, up, bp, xis []float64
-	// Point buffers (Dim).
+	// Point buffers (Dim), and LieEM's body-frame vectors.
 	xi, v, tmp []float64
+	body       [4][3]float64
+	st         stepInfo
 }
 
 func (e *engine) newWorker() *worker {
@@ -289,7 +291,10 @@ func (w *worker) runBlock(lo, hi int) {
 	w.record(0, x, lo)
 	ref := &e.p.Reference
 	for k := 0; k+1 < len(g); k++ {
-		st := stepInfo{k: k, t: g[k], tNext: g[k+1], dt: g[k+1] - g[k], dnu: e.nu[k+1] - e.nu[k]}
+		// The step lives in the worker: a local passed through the Method
+		// interface would escape to the heap once per step.
+		w.st = stepInfo{k: k, t: g[k], tNext: g[k+1], dt: g[k+1] - g[k], dnu: e.nu[k+1] - e.nu[k]}
+		st := &w.st
 		st.sqdt = math.Sqrt(st.dt)
 		st.sbar = math.Sqrt(st.dnu / st.dt)
 		st.a, st.c = ref.ouCoeffs(g[k], g[k+1])
@@ -298,8 +303,8 @@ func (w *worker) runBlock(lo, hi int) {
 		}
 		st.hasU = w.ctrl != nil
 		st.hasB = w.drift != nil || ref.OUVariance > 0
-		e.method.advance(w, x, lo, &st)
-		if w.check(x, lo, &st) {
+		e.method.advance(w, x, lo, st)
+		if w.check(x, lo, st) {
 			return
 		}
 		w.record(k+1, x, lo)

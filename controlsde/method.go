@@ -318,18 +318,18 @@ func (LieEM) advance(w *worker, x []float64, lo int, st *stepInfo) {
 	n := len(x) / d
 	u, b := w.u[:n*d], w.b[:n*d]
 	w.fields(u, b, x, st.t, st)
-	var xi, om, wu, wb [3]float64
+	xi, om, wu, wb := w.body[0][:], w.body[1][:], w.body[2][:], w.body[3][:]
 	noise := st.sbar * st.sqdt
 	for j := 0; j < n; j++ {
 		i := lo + j
 		w.use(i)
-		w.normals(xi[:])
+		w.normals(xi)
 		xj := x[j*d : (j+1)*d]
 		for c := range om {
 			om[c] = noise * xi[c]
 		}
 		if st.hasU {
-			vee3(wu[:], xj, u[j*d:(j+1)*d])
+			vee3(wu, xj, u[j*d:(j+1)*d])
 			var uu, ux float64
 			for c := range om {
 				om[c] += st.sbar * st.dt * wu[c]
@@ -340,11 +340,11 @@ func (LieEM) advance(w *worker, x []float64, lo int, st *stepInfo) {
 			e.res.StochasticCost[i] += ux * st.sqdt
 		}
 		if st.hasB {
-			vee3(wb[:], xj, b[j*d:(j+1)*d])
+			vee3(wb, xj, b[j*d:(j+1)*d])
 			for c := range om {
 				om[c] += st.dt * wb[c]
 			}
 		}
-		g.ExpBody(xj, xj, om[:])
+		g.ExpBody(xj, xj, om)
 	}
 }
