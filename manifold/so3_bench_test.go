@@ -60,3 +60,50 @@ func BenchmarkSO3(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkIGSO3 measures the per-point methods of IGSO(3) on both
+// evaluation branches (t = 0.1: image sum; t = 3: character series), and the
+// constructor (grid tabulation).
+func BenchmarkIGSO3(b *testing.B) {
+	rng := newRand(2)
+	r0 := make([]float64, 9)
+	SO3{}.Rand(r0, rng)
+	for _, tt := range []float64{0.1, 3} {
+		d, err := NewIGSO3(r0, tt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x, s := make([]float64, 9), make([]float64, 9)
+		d.Rand(x, rng)
+		name := "t=0.1"
+		if tt > 1 {
+			name = "t=3"
+		}
+		b.Run("Rand/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Rand(x, rng)
+			}
+		})
+		b.Run("LogProb/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				so3BenchSink += d.LogProb(x)
+			}
+		})
+		b.Run("Score/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Score(s, x)
+			}
+		})
+		b.Run("New/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := NewIGSO3(r0, tt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
