@@ -9,7 +9,8 @@ import (
 
 // heatKernel returns the law of Brownian motion on m started at x0 after
 // time t (generator ½Δ), where the manifold layer provides it in closed
-// form: the wrapped normal on T^n and manifold.SphereHeat on S^{d−1}.
+// form: the wrapped normal on T^n, manifold.SphereHeat on S^{d−1} and
+// manifold.IGSO3 on SO(3).
 func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProber, bool) {
 	if x0 == nil || !(t > 0) {
 		return nil, false
@@ -23,6 +24,12 @@ func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProbe
 		return wn, true
 	case manifold.Sphere:
 		h, err := manifold.NewSphereHeat(x0, t)
+		if err != nil {
+			return nil, false
+		}
+		return h, true
+	case manifold.SO3:
+		h, err := manifold.NewIGSO3(x0, t)
 		if err != nil {
 			return nil, false
 		}
@@ -41,7 +48,7 @@ type heatStepperI interface {
 // hasHeatStepper reports whether exact Brownian steps exist on m.
 func hasHeatStepper(m manifold.Manifold) bool {
 	switch m.(type) {
-	case manifold.Torus, manifold.Sphere:
+	case manifold.Torus, manifold.Sphere, manifold.SO3:
 		return true
 	}
 	return false
@@ -84,8 +91,42 @@ func newHeatStepper(m manifold.Manifold, dnu []float64) (heatStepperI, error) {
 			h.k[k] = hk
 		}
 		return h, nil
+	case manifold.SO3:
+		// By bi-invariance the heat kernel from R is R·(heat kernel from I):
+		// one IGSO(3) table per distinct step variance, started at I.
+		h := so3Heat{k: make([]*manifold.IGSO3, len(dnu))}
+		var built []*manifold.IGSO3
+		id := []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}
+		for k, v := range dnu {
+			for _, hk := range built {
+				if math.Abs(hk.Time()-v) <= 1e-12*v {
+					h.k[k] = hk
+					break
+				}
+			}
+			if h.k[k] != nil {
+				continue
+			}
+			hk, err := manifold.NewIGSO3(id, v)
+			if err != nil {
+				return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
+			}
+			built = append(built, hk)
+			h.k[k] = hk
+		}
+		return h, nil
 	}
 	return nil, fmt.Errorf("%w: no exact transition on %T", ErrUnsupported, m)
+}
+
+// so3Heat steps Brownian motion on SO(3) exactly: R ← R·E with E drawn
+// from IGSO(3)(I, Δν).
+type so3Heat struct{ k []*manifold.IGSO3 }
+
+func (h so3Heat) heatStep(x []float64, k int, w *worker) {
+	e := w.tmp[:9]
+	h.k[k].Rand(e, w.rng)
+	manifold.SO3{}.Compose(x, x, e)
 }
 
 // torusHeat steps Brownian motion on T^n exactly: x_i ← wrap(x_i + √Δν ξ_i),

@@ -218,9 +218,9 @@ func (Heun) advance(w *worker, x []float64, lo int, st *stepInfo) {
 // step is exactly ½|u|²Δt + u·ΔW, and the reference marginal is exact, so
 // path weights are exact for the discrete chain at any Δt (soc.md).
 //
-// On the torus and on spheres Exact draws Brownian steps from the heat
-// kernel (wrapped normal; manifold.SphereHeat.RandFrom, tabulated once per
-// distinct step variance); a control is then not allowed, and Antithetic
+// On the torus, on spheres and on SO(3) Exact draws Brownian steps from
+// the heat kernel (wrapped normal; manifold.SphereHeat.RandFrom; R·E with
+// E ~ manifold.IGSO3 from I; tables built once per distinct step variance); a control is then not allowed, and Antithetic
 // pairs are not antithetic on spheres.
 type Exact struct{}
 

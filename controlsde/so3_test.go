@@ -57,7 +57,8 @@ func trace3(x []float64) float64 { return x[0] + x[4] + x[8] }
 func TestBrownianSO3(t *testing.T) {
 	// Brownian motion on SO(3) from I to T = 1 by the Lie-group scheme
 	// (R·Exp) and by geodesic Euler–Maruyama (SO3.Exp with SO3.RandTangent),
-	// 100 steps: E tr R_T = 3e^{−T} (manifolds.md) within 4 SE plus the
+	// 100 steps, and by Exact (IGSO(3) steps, 3 steps, no bias):
+	// E tr R_T = 3e^{−T} (manifolds.md) within 4 SE plus the
 	// scheme's bias 3e^{−T} − 3c(h)ⁿ = 6e-3 (c from quadrature, see
 	// TestLieEMDiscreteChain), and the rotation angle passes a KS test
 	// against the IGSO(3) angle law (N = 4000, critical value 0.031).
@@ -65,9 +66,13 @@ func TestBrownianSO3(t *testing.T) {
 	so3 := manifold.NewSO3()
 	cdf, mass := igso3AngleCDF(T)
 	require.InDelta(t, 1, mass, 1e-6)
-	for _, m := range []Method{LieEM{}, EulerMaruyama{}} {
+	for _, tc := range []struct {
+		m     Method
+		steps int
+	}{{LieEM{}, 100}, {EulerMaruyama{}, 100}, {Exact{}, 3}} {
+		m := tc.m
 		r, err := Simulate(Problem{Reference: Reference{Space: so3, Start: identity3}},
-			&Settings{Grid: UniformGrid(100, 0, T), Particles: N, Seed: 71}, m)
+			&Settings{Grid: UniformGrid(tc.steps, 0, T), Particles: N, Seed: 71}, m)
 		require.NoError(t, err)
 		mean, se := meanOf(r, trace3)
 		assert.InDelta(t, 3*math.Exp(-T), mean, 4*se+6e-3, "%T", m)
@@ -113,4 +118,36 @@ func TestLieEMDiscreteChain(t *testing.T) {
 		assert.Greater(t, math.Abs(mean-3*math.Exp(-T)), 6*se, "n = %d", n)
 	}
 	assert.InDelta(t, 1, logLogSlope(hs, chainErr), slopeTol)
+}
+
+// igso3Target is Z times an IGSO(3) law, a Target with known LogZ.
+type igso3Target struct {
+	d    *manifold.IGSO3
+	logZ float64
+}
+
+func (g igso3Target) LogDensity(x []float64) float64 { return g.logZ + g.d.LogProb(x) }
+func (g igso3Target) Grad(dst, x []float64)          { g.d.Score(dst, x) }
+
+func TestSO3WeightsExact(t *testing.T) {
+	// Brownian reference on SO(3) from I to T = 1 by exact IGSO(3) steps;
+	// the reference marginal is IGSO(3)(I, 1) (Reference.Marginal). The
+	// target Z·IGSO(3)(R₁, 0.4) with R₁ a rotation by 1 rad: plain
+	// importance sampling, so log Ẑ is within 4 SE of log Z = 0.3.
+	so3 := manifold.NewSO3()
+	r1 := make([]float64, 9)
+	so3.FromAxisAngle(r1, []float64{0, 0.6, 0.8}, 1)
+	d, err := manifold.NewIGSO3(r1, 0.4)
+	require.NoError(t, err)
+	tgt := igso3Target{d: d, logZ: 0.3}
+	ref := Reference{Space: so3, Start: identity3}
+	lp, err := ref.Marginal(0, 1)
+	require.NoError(t, err)
+	want, err := manifold.NewIGSO3(identity3, 1)
+	require.NoError(t, err)
+	assert.Equal(t, want.LogProb(r1), lp.LogProb(r1))
+	r, err := Simulate(Problem{Reference: ref, Target: tgt}, &Settings{Grid: UniformGrid(2, 0, 1), Particles: 20000, Seed: 73}, Exact{})
+	require.NoError(t, err)
+	assert.InDelta(t, 0.3, r.Estimates.LogZ, 4*r.Estimates.LogZStdErr)
+	t.Logf("SO(3) exact: log Ẑ − log Z = %.4f ± %.4f, ESS/N %.3f", r.Estimates.LogZ-0.3, r.Estimates.LogZStdErr, r.Estimates.ESS)
 }
