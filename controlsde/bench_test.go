@@ -25,9 +25,9 @@ func reportThroughput(b *testing.B, particleSteps float64) {
 	b.ReportMetric(particleSteps*float64(b.N)/b.Elapsed().Seconds(), "particle-steps/s")
 }
 
-func benchEngine(b *testing.B, m manifold.Manifold, start []float64, method Method, workers int) {
+func benchEngine(b *testing.B, m manifold.Manifold, start []float64, method Method, workers, checkEvery int) {
 	p := Problem{Reference: Reference{Space: m, Start: start}}
-	s := &Settings{Grid: UniformGrid(benchSteps, 0, 1), Particles: benchParticles, Seed: 1, Workers: workers}
+	s := &Settings{Grid: UniformGrid(benchSteps, 0, 1), Particles: benchParticles, Seed: 1, Workers: workers, CheckEvery: checkEvery}
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Simulate(p, s, method); err != nil {
@@ -37,22 +37,29 @@ func benchEngine(b *testing.B, m manifold.Manifold, start []float64, method Meth
 	reportThroughput(b, benchParticles*benchSteps)
 }
 
+// The engine runs its divergence check (Residual) after every step by
+// default; the check=20 variants check once per run (Settings.CheckEvery),
+// the arithmetic of the raw loops.
 func BenchmarkGeodesicEM(b *testing.B) {
 	for _, workers := range []int{1, 2} {
-		b.Run(fmt.Sprintf("S2/cores=%d", workers), func(b *testing.B) {
-			benchEngine(b, manifold.NewSphere(3), []float64{0, 0, 1}, EulerMaruyama{}, workers)
-		})
-		b.Run(fmt.Sprintf("T4/cores=%d", workers), func(b *testing.B) {
-			benchEngine(b, manifold.NewTorus(4), []float64{0, 0, 0, 0}, EulerMaruyama{}, workers)
-		})
+		for _, check := range []int{1, benchSteps} {
+			b.Run(fmt.Sprintf("S2/cores=%d/check=%d", workers, check), func(b *testing.B) {
+				benchEngine(b, manifold.NewSphere(3), []float64{0, 0, 1}, EulerMaruyama{}, workers, check)
+			})
+			b.Run(fmt.Sprintf("T4/cores=%d/check=%d", workers, check), func(b *testing.B) {
+				benchEngine(b, manifold.NewTorus(4), []float64{0, 0, 0, 0}, EulerMaruyama{}, workers, check)
+			})
+		}
 	}
 }
 
 func BenchmarkLieEM(b *testing.B) {
 	for _, workers := range []int{1, 2} {
-		b.Run(fmt.Sprintf("SO3/cores=%d", workers), func(b *testing.B) {
-			benchEngine(b, manifold.NewSO3(), identity3, LieEM{}, workers)
-		})
+		for _, check := range []int{1, benchSteps} {
+			b.Run(fmt.Sprintf("SO3/cores=%d/check=%d", workers, check), func(b *testing.B) {
+				benchEngine(b, manifold.NewSO3(), identity3, LieEM{}, workers, check)
+			})
+		}
 	}
 }
 

@@ -431,6 +431,22 @@ func TestDivergenceReported(t *testing.T) {
 			assert.InDelta(t, 0.6, de.Time, 1e-15)
 		}
 	})
+	t.Run("check-every", func(t *testing.T) {
+		// With CheckEvery = 4 the NaN born at step 5 is detected after
+		// step 7 (checks after steps 3, 7 and the last, 9).
+		c := ControlFunc{Dim: 2, F: func(dst []float64, tt float64, x []float64) {
+			dst[0], dst[1] = 0, 0
+			if tt >= 0.5 {
+				dst[0] = math.NaN()
+			}
+		}}
+		_, err := Simulate(Problem{Reference: Reference{Space: manifold.NewEuclidean(2)}, Control: c},
+			&Settings{Grid: UniformGrid(10, 0, 1), Particles: 3, CheckEvery: 4}, EulerMaruyama{})
+		var de *DivergenceError
+		require.True(t, errors.As(err, &de))
+		assert.Equal(t, 7, de.Step)
+		assert.Equal(t, 0, de.Particle)
+	})
 	t.Run("off-manifold", func(t *testing.T) {
 		x0 := []float64{1, 0, 0}
 		_, err := Simulate(Problem{Reference: Reference{Space: leakySphere{manifold.NewSphere(3)}, Start: x0}},

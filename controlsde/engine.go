@@ -304,7 +304,7 @@ func (w *worker) runBlock(lo, hi int) {
 		st.hasU = w.ctrl != nil
 		st.hasB = w.drift != nil || ref.OUVariance > 0
 		e.method.advance(w, x, lo, st)
-		if w.check(x, lo, st) {
+		if ((k+1)%e.s.CheckEvery == 0 || k+2 == len(g)) && w.check(x, lo, st) {
 			return
 		}
 		w.record(k+1, x, lo)

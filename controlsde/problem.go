@@ -258,6 +258,12 @@ type Settings struct {
 	// DefaultResidualTol, a negative value disables the check (NaN and Inf
 	// are still detected).
 	ResidualTol float64
+	// CheckEvery, when greater than 1, runs the divergence check (NaN, Inf,
+	// Residual) only after every CheckEvery-th step and after the last;
+	// 0 or 1 checks after every step. A DivergenceError then names the
+	// step at which the divergence was detected, up to CheckEvery − 1
+	// steps after it happened.
+	CheckEvery int
 	// Antithetic pairs particles 2j and 2j+1: they share a random stream
 	// and the odd one uses the negated Gaussian draws (a variance
 	// reduction; particles are then only pairwise independent).
@@ -283,6 +289,9 @@ func (s *Settings) withDefaults() Settings {
 	}
 	if o.ResidualTol == 0 {
 		o.ResidualTol = DefaultResidualTol
+	}
+	if o.CheckEvery < 1 {
+		o.CheckEvery = 1
 	}
 	return o
 }
