@@ -44,7 +44,10 @@ func TestNoAllocationPerStep(t *testing.T) {
 					}
 				})
 			}
-			assert.Equal(t, allocs(10), allocs(200))
+			// A per-step allocation would add at least 190; the runtime's
+			// goroutine bookkeeping varies by one or two between runs.
+			a10, a200 := allocs(10), allocs(200)
+			assert.LessOrEqual(t, a200-a10, 2.0, "allocations: %v at 10 steps, %v at 200", a10, a200)
 		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // Method is an integrator: it advances a block of particles by one step of
@@ -38,6 +40,51 @@ type tangentSampler interface {
 	RandTangent(dst, x []float64, rng *rand.Rand)
 }
 
+// tangentNoise returns the standard tangent normal sampler of m when the
+// projected ambient normal is not one: the manifold's own RandTangent
+// (SO(3)), or a factor-wise sampler on a product with such a factor.
+func tangentNoise(m manifold.Manifold) tangentSampler {
+	if ts, ok := m.(tangentSampler); ok {
+		return ts
+	}
+	p, ok := m.(manifold.Product)
+	if !ok {
+		return nil
+	}
+	pn := productNoise{p: p}
+	special := false
+	for i := 0; i < p.NumFactors(); i++ {
+		ts := tangentNoise(p.Factor(i))
+		pn.ts = append(pn.ts, ts)
+		special = special || ts != nil
+	}
+	if !special {
+		return nil
+	}
+	return pn
+}
+
+// productNoise draws the standard tangent normal of a product manifold
+// factor by factor.
+type productNoise struct {
+	p  manifold.Product
+	ts []tangentSampler
+}
+
+func (pn productNoise) RandTangent(dst, x []float64, rng *rand.Rand) {
+	for i, ts := range pn.ts {
+		lo, hi := pn.p.Offset(i), pn.p.Offset(i+1)
+		if ts != nil {
+			ts.RandTangent(dst[lo:hi], x[lo:hi], rng)
+			continue
+		}
+		for c := lo; c < hi; c++ {
+			dst[c] = rng.NormFloat64()
+		}
+		pn.p.Factor(i).ProjectTangent(dst[lo:hi], x[lo:hi], dst[lo:hi])
+	}
+}
+
 // EulerMaruyama is the geodesic Euler–Maruyama scheme (geodesic random walk
 // with drift), weak order 1:
 //
@@ -45,7 +92,7 @@ type tangentSampler interface {
 //
 // On Euclidean space it is the ordinary Euler–Maruyama scheme. ξ is the
 // ambient normal projected to T_XM, or the manifold's own RandTangent where
-// it has one (manifold.SO3). Path
+// it has one (manifold.SO3, also as a factor of a manifold.Product). Path
 // weights: the controlled and reference steps are push-forwards by the same
 // map exp_X of Gaussians on T_XM with equal covariance, so the log ratio
 // ½|u|²Δt + u·ΔW is exact for the discrete chain (up to the mass beyond the
@@ -84,7 +131,7 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 	w.fields(u, b, x, st.t, st)
 	xi, v := w.xi, w.v
 	noise := st.sbar * st.sqdt
-	ts, hasTS := m.(tangentSampler)
+	ts, hasTS := e.noise, e.noise != nil
 	for j := 0; j < n; j++ {
 		i := lo + j
 		xj := x[j*d : (j+1)*d]
