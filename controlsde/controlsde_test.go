@@ -58,7 +58,7 @@ func TestScheduleIntegrals(t *testing.T) {
 	assert.True(t, math.IsInf(Cosine{Offset: 0.008}.Integral(1), 1))
 }
 
-func TestGrids(t *testing.T) {
+func TestGridsAndBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		g    []float64
@@ -83,6 +83,24 @@ func TestGrids(t *testing.T) {
 	assert.ErrorIs(t, checkGrid([]float64{0, math.NaN()}), ErrGrid)
 	_, err := Simulate(Problem{Reference: Reference{Space: manifold.NewEuclidean(1)}}, &Settings{Grid: []float64{1, 0}}, nil)
 	assert.ErrorIs(t, err, ErrGrid)
+	// Other bad data: a start off the manifold, a start of the wrong
+	// length, an OU drift on a sphere, an odd antithetic batch.
+	s2 := manifold.NewSphere(3)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2, Start: []float64{1, 1, 0}}}, nil, nil)
+	assert.ErrorIs(t, err, manifold.ErrNotOnManifold)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2, Start: []float64{1, 0}}}, nil, nil)
+	assert.ErrorIs(t, err, ErrProblem)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2, OUVariance: 1}}, nil, nil)
+	assert.ErrorIs(t, err, ErrProblem)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2}}, &Settings{Particles: 3, Antithetic: true}, nil)
+	assert.ErrorIs(t, err, ErrProblem)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2}}, nil, Heun{})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	_, err = Simulate(Problem{Reference: Reference{Space: s2}}, nil, LieEM{})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	// A target needs a known reference marginal.
+	_, err = Simulate(Problem{Reference: Reference{Space: manifold.NewEuclidean(1), Init: manifold.NewEuclidean(1)}, Target: tiltTarget{mu: []float64{1}, kappa: 1}}, nil, nil)
+	assert.ErrorIs(t, err, ErrNoMarginal)
 }
 
 // tiltTarget is γ(x) = exp(κ μ·x) on a sphere (an unnormalised vMF).

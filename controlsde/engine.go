@@ -70,6 +70,11 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 	if p.Reference.Start != nil && len(p.Reference.Start) != d {
 		return nil, fmt.Errorf("%w: Start has length %d, want %d", ErrProblem, len(p.Reference.Start), d)
 	}
+	if p.Reference.Start != nil {
+		if r := m.Residual(p.Reference.Start); !(r <= math.Max(s.ResidualTol, manifold.OnManifoldTol)) {
+			return nil, fmt.Errorf("%w: Start is off %T by %g", manifold.ErrNotOnManifold, m, r)
+		}
+	}
 	if p.Reference.OUVariance > 0 && !isEuclidean(m) {
 		return nil, fmt.Errorf("%w: OU reference drift needs Euclidean space, have %T", ErrProblem, m)
 	}
