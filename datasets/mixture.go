@@ -117,7 +117,7 @@ func (g *GaussianMixture) LogDensity(x []float64) float64 {
 		if l > m {
 			s = s*math.Exp(m-l) + 1
 			m = l
-		} else {
+		} else if l > math.Inf(-1) {
 			s += math.Exp(l - m)
 		}
 	}
@@ -146,7 +146,7 @@ func (g *GaussianMixture) GradLogDensity(dst, x []float64) float64 {
 				dst[j] = dst[j]*c + mu[j]
 			}
 			m = l
-		} else {
+		} else if l > math.Inf(-1) {
 			e := math.Exp(l - m)
 			s += e
 			for j := range dst {

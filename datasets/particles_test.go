@@ -16,12 +16,6 @@ import (
 // (brief: 1e-10; observed differences are rounding, about 1e-15).
 const invarianceTol = 1e-10
 
-type particleTarget interface {
-	Target
-	Energy(x []float64) float64
-	Particles() (n, dim int)
-}
-
 // randomOrthogonal returns a Haar-random D×D orthogonal matrix (row-major):
 // the Q factor of a Gaussian matrix with the signs of R's diagonal fixed.
 func randomOrthogonal(D int, rng *rand.Rand) []float64 {
@@ -72,7 +66,7 @@ func applyLinear(dst, x, q []float64, D int) {
 
 func TestParticleInvariances(t *testing.T) {
 	rng := rand.New(rand.NewPCG(30, 0))
-	for _, tg := range []particleTarget{NewDW4(), NewLennardJones(13)} {
+	for _, tg := range []ParticleSystem{NewDW4(), NewLennardJones(13)} {
 		n, D := tg.Particles()
 		pts := testPoints(t, tg, 10, rng)
 		transforms := []struct {
@@ -196,7 +190,7 @@ func TestParticleEnergyHandValues(t *testing.T) {
 // Reference energies of the particle test splits (reference/targets.md,
 // re-computed over the 10000 rows of each full split).
 var referenceEnergies = []struct {
-	target     particleTarget
+	target     ParticleSystem
 	head, full string
 	mean, std  float64
 }{
@@ -204,7 +198,7 @@ var referenceEnergies = []struct {
 	{NewLennardJones(13), "test_split_LJ13-1000_head200.npy", "test_split_LJ13-1000.npy", -43.127, 7.018},
 }
 
-func energies(tg particleTarget, a *Array) []float64 {
+func energies(tg ParticleSystem, a *Array) []float64 {
 	n, d := a.Rows()
 	e := make([]float64, n)
 	for i := range n {

@@ -45,6 +45,18 @@ type Mixture interface {
 	Modes() (means [][]float64, weights []float64)
 }
 
+// ParticleSystem is implemented by the particle targets (DW-4, LJ-13):
+// n particles in R^D, a point being n·D values, particle i at
+// x[i·D : (i+1)·D].
+type ParticleSystem interface {
+	Target
+	// Particles returns the number of particles n and their spatial
+	// dimension D.
+	Particles() (n, dim int)
+	// Energy returns E(x) = −log γ(x).
+	Energy(x []float64) float64
+}
+
 // ErrUnknownTarget is returned by Lookup for a name that is not in the
 // registry.
 var ErrUnknownTarget = errors.New("datasets: unknown target")

@@ -260,3 +260,33 @@ func TestModes(t *testing.T) {
 	}
 	assert.InDelta(t, 3, w[15]/w[0], 1e-13)
 }
+
+func TestMixtureFarAway(t *testing.T) {
+	// So far from every mean that every term underflows to −Inf: the log
+	// density is −Inf, not NaN.
+	g := NewGMM40()
+	x := []float64{1e200, -1e200}
+	assert.Equal(t, math.Inf(-1), g.LogDensity(x))
+	assert.Equal(t, math.Inf(-1), g.GradLogDensity(make([]float64, 2), x))
+	// Far, but finite: log γ ≈ −|x − μ_nearest|²/(2s²) + log(1/40) − log(2πs²).
+	x = []float64{1e4, 0}
+	assert.False(t, math.IsInf(g.LogDensity(x), 0))
+}
+
+func TestParticleSystems(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		n, dim int
+	}{{"dw4", 4, 2}, {"lj13", 13, 3}} {
+		tg, err := Lookup(c.name)
+		require.NoError(t, err)
+		p, ok := tg.(ParticleSystem)
+		require.True(t, ok)
+		n, dim := p.Particles()
+		assert.Equal(t, c.n, n)
+		assert.Equal(t, c.dim, dim)
+	}
+	assert.Equal(t, "dw3-3d", NewDoubleWellParticles(3, 3).Name())
+	assert.Equal(t, "lj55", NewLennardJones(55).Name())
+	assert.Equal(t, 165, NewLennardJones(55).Dim())
+}
