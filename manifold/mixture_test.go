@@ -309,3 +309,31 @@ func ExampleMixture() {
 	// x= 2.10  log p= -0.5871  score= -0.9714
 	// x= 3.04  log p= -3.9807  score= -1.2260
 }
+
+func TestLogProbScoreConsistent(t *testing.T) {
+	// LogProbScore (one pass; WrappedNormal components through their own
+	// LogProbScore, Uniform through LogProb + Score) equals LogProb and
+	// Score called separately, for Mixture, nested Mixture and ProductDist.
+	mt := mixtureT2(t)
+	pd, _, _, _ := productDistTest(t)
+	u, err := NewUniform(NewTorus(2))
+	require.NoError(t, err)
+	nested, err := NewMixture([]float64{1, 1}, []Distribution{mt, u})
+	require.NoError(t, err)
+	rng := newRand(6)
+	for _, d := range []interface {
+		Distribution
+		mixtureLogProbScorer
+	}{mt, pd, nested} {
+		n := d.Space().AmbientDim()
+		x, s1, s2 := make([]float64, n), make([]float64, n), make([]float64, n)
+		for it := 0; it < 100; it++ {
+			d.Rand(x, rng)
+			l := d.LogProbScore(s1, x)
+			d.Score(s2, x)
+			require.InDelta(t, d.LogProb(x), l, 1e-14*(1+math.Abs(l)))
+			requireClose(t, s2, s1, 1e-14, "LogProbScore score")
+		}
+		require.Zero(t, testing.AllocsPerRun(100, func() { _ = d.LogProbScore(s1, x) }))
+	}
+}

@@ -101,13 +101,18 @@ func newWNFourier(t float64) wnKernel {
 	return w
 }
 
-// eval returns log p_t(x) and ∂_x log p_t(x) for x ∈ [−π, π] (the
-// displacement from the mean, already wrapped).
-func (w *wnKernel) eval(x float64) (logp, score float64) {
+// sums returns the two series of the kernel at x ∈ [−π, π] (the
+// displacement from the mean, already wrapped):
+//
+//	images:  r = Σ_{0<|k|≤K} e_k,        g = Σ_{0<k≤K} k (e_k − e_{−k})
+//	Fourier: r = 2 Σ_{m≤M} q^{m²} cos(mx), g = −2 Σ_{m≤M} m q^{m²} sin(mx)
+//
+// so that log p = logNorm − [x²/2t] + log1p(r) and the score is
+// −(x + 2πg/(1+r))/t (images) or g/(1+r) (Fourier). In the Fourier form
+// cos(mx), sin(mx) come from the Chebyshev recurrence
+// f_{m+1} = 2cos(x) f_m − f_{m−1} (error growth linear in m ≤ 16).
+func (w *wnKernel) sums(x float64) (r, g float64) {
 	if w.fourier {
-		// S = 1 + 2 Σ c_m cos(mx), D = −2 Σ m c_m sin(mx); cos(mx), sin(mx)
-		// by the Chebyshev recurrence f_{m+1} = 2cos(x) f_m − f_{m−1}
-		// (error growth linear in m ≤ 16).
 		s1, c1 := math.Sincos(x)
 		tc := 2 * c1
 		cPrev, cCur := 1.0, c1
@@ -119,20 +124,43 @@ func (w *wnKernel) eval(x float64) (logp, score float64) {
 			cPrev, cCur = cCur, tc*cCur-cPrev
 			sPrev, sCur = sCur, tc*sCur-sPrev
 		}
-		S := 1 + 2*sum
-		return w.logNorm + math.Log(S), -2 * dsum / S
+		return 2 * sum, -2 * dsum
 	}
-	var s, sk float64
 	for k := 1; k <= w.k; k++ {
 		kp := float64(k) * math.Pi
 		ep := math.Exp(-2 * kp * (x + kp) * w.invT) // image +k
 		em := math.Exp(-2 * kp * (kp - x) * w.invT) // image −k
-		s += ep + em
-		sk += float64(k) * (ep - em)
+		r += ep + em
+		g += float64(k) * (ep - em)
 	}
-	logp = w.logNorm - 0.5*x*x*w.invT + math.Log1p(s)
-	score = -(x + 2*math.Pi*sk/(1+s)) * w.invT
-	return logp, score
+	return r, g
+}
+
+// logPDF returns log p_t(x) for x ∈ [−π, π].
+func (w *wnKernel) logPDF(x float64) float64 {
+	r, _ := w.sums(x)
+	if w.fourier {
+		return w.logNorm + math.Log1p(r)
+	}
+	return w.logNorm - 0.5*x*x*w.invT + math.Log1p(r)
+}
+
+// score returns ∂_x log p_t(x) for x ∈ [−π, π].
+func (w *wnKernel) score(x float64) float64 {
+	r, g := w.sums(x)
+	if w.fourier {
+		return g / (1 + r)
+	}
+	return -(x + 2*math.Pi*g/(1+r)) * w.invT
+}
+
+// eval returns log p_t(x) and ∂_x log p_t(x) for x ∈ [−π, π].
+func (w *wnKernel) eval(x float64) (logp, score float64) {
+	r, g := w.sums(x)
+	if w.fourier {
+		return w.logNorm + math.Log1p(r), g / (1 + r)
+	}
+	return w.logNorm - 0.5*x*x*w.invT + math.Log1p(r), -(x + 2*math.Pi*g/(1+r)) * w.invT
 }
 
 // WrappedNormalLogPDF returns log p_t(x), the log density of the wrapped
@@ -146,16 +174,22 @@ func (w *wnKernel) eval(x float64) (logp, score float64) {
 // This is the per-angle heat kernel of T^n, for SDE integrators and torsion
 // samplers; WrappedNormal is the n-dimensional law.
 func WrappedNormalLogPDF(x, t float64) float64 {
-	l, _ := WrappedNormalLogPDFScore(x, t)
-	return l
+	if !(t > 0) || math.IsInf(t, 1) {
+		return math.NaN()
+	}
+	w := newWNKernel(t)
+	return w.logPDF(TorusWrap(x))
 }
 
 // WrappedNormalScore returns ∂_x log p_t(x), the score of the wrapped
 // normal with mean 0 and time t (see WrappedNormalLogPDF), a smooth
 // 2π-periodic function of x, zero at x = 0 and x = π.
 func WrappedNormalScore(x, t float64) float64 {
-	_, s := WrappedNormalLogPDFScore(x, t)
-	return s
+	if !(t > 0) || math.IsInf(t, 1) {
+		return math.NaN()
+	}
+	w := newWNKernel(t)
+	return w.score(TorusWrap(x))
 }
 
 // WrappedNormalLogPDFScore returns log p_t(x) and ∂_x log p_t(x) together
@@ -259,8 +293,7 @@ func (w *WrappedNormal) LogProb(x []float64) float64 {
 	checkLen("WrappedNormal.LogProb", len(w.mean), x)
 	var s float64
 	for i := range x {
-		l, _ := w.kern[i].eval(TorusWrap(x[i] - w.mean[i]))
-		s += l
+		s += w.kern[i].logPDF(TorusWrap(x[i] - w.mean[i]))
 	}
 	return s
 }
@@ -271,11 +304,12 @@ func (w *WrappedNormal) LogProb(x []float64) float64 {
 func (w *WrappedNormal) Score(dst, x []float64) {
 	checkLen("WrappedNormal.Score", len(w.mean), dst, x)
 	for i := range x {
-		_, dst[i] = w.kern[i].eval(TorusWrap(x[i] - w.mean[i]))
+		dst[i] = w.kern[i].score(TorusWrap(x[i] - w.mean[i]))
 	}
 }
 
-// LogProbScore returns LogProb(x) and writes Score(x) into dst in one pass.
+// LogProbScore returns LogProb(x) and writes Score(x) into dst in one pass
+// (the kernel sums are shared). dst may alias x.
 func (w *WrappedNormal) LogProbScore(dst, x []float64) float64 {
 	checkLen("WrappedNormal.LogProbScore", len(w.mean), dst, x)
 	var s float64
