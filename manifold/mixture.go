@@ -33,7 +33,7 @@ type Mixture struct {
 	space Manifold
 	comps []Distribution
 	lps   []mixtureLogProbScorer // lps[i] = comps[i] if it has LogProbScore, else nil
-	w     []float64 // normalised weights
+	w     []float64              // normalised weights
 	logW  []float64
 	cum   []float64 // cum[i] = Σ_{j≤i} w_j, exactly 1 from the last positive weight on
 	pool  sync.Pool // *[]float64 of length space.AmbientDim()
