@@ -55,7 +55,7 @@ func TestMixtureDensity(t *testing.T) {
 
 func TestMixtureNormalises(t *testing.T) {
 	// ∫ p = 1 by the periodic trapezoid rule (spectrally accurate; see
-	// wnTrapezoid): on T¹ with 16384 nodes, on T² with 512² nodes (the
+	// wrappedTrapezoid): on T¹ with 16384 nodes, on T² with 512² nodes (the
 	// narrowest component, t = 0.01 resp. 0.05, has aliasing error below
 	// e^{−1300}).
 	const tol = 1e-12
@@ -63,7 +63,7 @@ func TestMixtureNormalises(t *testing.T) {
 		m, err := NewMixture([]float64{0.2, 0.5, 0.3}, mixtureWN(t, []float64{-2, 0.5, 3}, []float64{0.01, 0.5, 5}))
 		require.NoError(t, err)
 		x := make([]float64, 1)
-		require.InDelta(t, 1, wnTrapezoid(16384, func(v float64) float64 {
+		require.InDelta(t, 1, wrappedTrapezoid(16384, func(v float64) float64 {
 			x[0] = v
 			return math.Exp(m.LogProb(x))
 		}), tol)
@@ -71,8 +71,8 @@ func TestMixtureNormalises(t *testing.T) {
 	t.Run("T2", func(t *testing.T) {
 		m := mixtureT2(t)
 		x := make([]float64, 2)
-		total := wnTrapezoid(512, func(a float64) float64 {
-			return wnTrapezoid(512, func(b float64) float64 {
+		total := wrappedTrapezoid(512, func(a float64) float64 {
+			return wrappedTrapezoid(512, func(b float64) float64 {
 				x[0], x[1] = a, b
 				return math.Exp(m.LogProb(x))
 			})
@@ -187,7 +187,7 @@ func TestMixtureRand(t *testing.T) {
 	require.Less(t, chi2, -2*math.Log(1e-3), "χ² = %.3g, counts %v", chi2, counts)
 
 	// Whole law: KS of the angle against the mixture CDF Σ w_i F_i, each F_i
-	// the arc probability of a wrapped normal (wnCDF), for overlapping
+	// the arc probability of a wrapped normal (wrappedCDF), for overlapping
 	// components and a uniform one.
 	u, err := NewUniform(NewTorus(1))
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestMixtureRand(t *testing.T) {
 	require.NoError(t, err)
 	arc := func(x, mu, tt float64) float64 {
 		// P(wrap(Y) ∈ [−π, x)) for Y = mu + √tt Z: the arc [−π−mu, x−mu).
-		a, b := wnCDF(TorusWrap(-math.Pi-mu), tt), wnCDF(TorusWrap(x-mu), tt)
+		a, b := wrappedCDF(TorusWrap(-math.Pi-mu), tt), wrappedCDF(TorusWrap(x-mu), tt)
 		if b < a {
 			return 1 - (a - b)
 		}
