@@ -34,6 +34,13 @@ import (
 // −2 Σ m q^{m²} sin(mx) has tail ≤ 2(M+1)q^{(M+1)²}, by 2e-17). For
 // t ≥ 84 the series is empty and p = 1/2π to within e^{−t/2}.
 //
+// Period. Like TorusWrap, the kernel uses the float64 period 2·math.Pi
+// (below 2π by 2.4e-16), so it is exactly periodic on the torus as the
+// package represents it. Against the kernel with the exact period the
+// difference in the score is about 1.2e-16·|∂² log p|, which exceeds
+// rounding only next to the seam x ≈ ±π at small t (5e-13 at x = 3.14159,
+// t = 0.05; TestWrappedNormalHighPrecision compares with 50-digit values).
+//
 // Switch. Images are used for t ≤ wrappedSwitchT = 2.5 (K ≤ 2, at most four
 // exponentials) and the Fourier form above (M ≤ 5, one exponential and one
 // sincos); at the switch both are accurate to rounding and
