@@ -158,9 +158,9 @@ func TestMixtureRand(t *testing.T) {
 	// so the nearest mean identifies the component except with probability
 	// < 1e-20). Pearson χ² with 2 degrees of freedom at α = 1e-3 (critical
 	// value 13.816, from the χ²₂ quantile −2 ln α); n = 20000. Power: moving
-	// 0.02 of weight between two components gives non-centrality ≥ 42 and
-	// rejection probability about 0.99 (normal approximation to the
-	// non-central χ²).
+	// 0.02 of weight between two components gives non-centrality
+	// λ = nΣ(Δw)²/w ≥ 42.7 and rejection probability 0.998 (P(χ²₂(42.7) >
+	// 13.816), by 2e5 Monte Carlo draws of the non-central χ²).
 	const n = 20000
 	w := []float64{0.2, 0.5, 0.3}
 	means := []float64{-2, 0, 2}
