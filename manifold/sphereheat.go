@@ -23,8 +23,10 @@ import (
 // C_l^{1/2} = P_l; on S¹ (λ → 0) the weight (l+λ)/λ C_l^λ(cosθ) → 2cos lθ,
 // the Fourier form of the wrapped normal.
 //
-// SphereHeatZonal documents how each regime of (d, t, θ) is evaluated and
-// its accuracy. The sampler inverts the CDF of θ on a grid built in the
+// For small t the series needs many terms and cancels in the tail, so
+// S¹, S² and S³ use exact closed forms (wrapped normal, McKean's integral,
+// image sum) and other dimensions a double-double sum; SphereHeatZonal
+// documents each regime of (d, t, θ) and its accuracy. The sampler inverts the CDF of θ on a grid built in the
 // constructor (see Rand) and draws the direction uniformly in T_{x0}.
 type SphereHeat struct {
 	s  Sphere
@@ -43,8 +45,9 @@ const (
 	// it the leading small-t form is used.
 	sphereHeatSeriesMinT = 1e-3
 	// sphereHeatCancel: the series is accepted where its value is at
-	// least this fraction of Σ|terms| at θ = 0, so rounding (ε_mach per
-	// term) costs at most ~1e-16·√L/1e-5 ≲ 1e-10 relative.
+	// least this fraction of the term bound Σ_l a_l h_l(1) = Vol·p_t(0);
+	// its rounding error, measured at about 3e-16 of the bound, is then
+	// ≲ 1e-10 relative.
 	sphereHeatCancel = 3e-6
 	// sphereHeatCancelDD is the same threshold for the double-double sum
 	// (rounding ~1e-31 of Σ|terms|): relative error ≲ 1e-10 above it.
@@ -61,7 +64,7 @@ const (
 // NewSphereHeat returns the heat kernel on S^{d−1}, d = len(x0), started at
 // the unit vector x0 after time t > 0. It returns an error wrapping
 // ErrParameter for t ≤ 0, infinite or NaN, or d < 2, and ErrNotOnManifold
-// if ||x0| − 1| > OnManifoldTol. x0 is copied.
+// if ||x0| − 1| > OnManifoldTol. x0 is copied and renormalised.
 func NewSphereHeat(x0 []float64, t float64) (*SphereHeat, error) {
 	d := len(x0)
 	if d < 2 {
@@ -74,7 +77,8 @@ func NewSphereHeat(x0 []float64, t float64) (*SphereHeat, error) {
 	if r := s.Residual(x0); !(r <= OnManifoldTol) {
 		return nil, fmt.Errorf("manifold: NewSphereHeat: ||x0| − 1| = %g: %w", r, ErrNotOnManifold)
 	}
-	h := &SphereHeat{s: s, x0: append([]float64(nil), x0...), t: t}
+	h := &SphereHeat{s: s, x0: make([]float64, d), t: t}
+	s.Project(h.x0, x0)
 	h.buildGrid()
 	return h, nil
 }
