@@ -32,7 +32,8 @@ import (
 type Mixture struct {
 	space Manifold
 	comps []Distribution
-	w     []float64 // normalised weights
+	lps   []mixtureLogProbScorer // lps[i] = comps[i] if it has LogProbScore, else nil
+	w     []float64              // normalised weights
 	logW  []float64
 	cum   []float64 // cum[i] = Σ_{j≤i} w_j, exactly 1 from the last positive weight on
 	pool  sync.Pool // *[]float64 of length space.AmbientDim()
@@ -70,6 +71,7 @@ func NewMixture(weights []float64, comps []Distribution) (*Mixture, error) {
 	m := &Mixture{
 		space: comps[0].Space(),
 		comps: append([]Distribution(nil), comps...),
+		lps:   mixtureFindLogProbScorers(comps),
 		w:     make([]float64, k),
 		logW:  make([]float64, k),
 		cum:   make([]float64, k),
@@ -135,13 +137,24 @@ func (m *Mixture) LogProb(x []float64) float64 {
 	return a + math.Log(s)
 }
 
-// Score writes Σ_i π_i(x) score_i(x) into dst, the responsibilities π_i
-// being accumulated with the same running maximum as LogProb, so the
-// weighted sum is rescaled rather than exponentiated out of range. Where
-// every component density is zero the score is undefined and dst is NaN.
-// dst must not alias x.
+// Score writes Σ_i π_i(x) score_i(x) into dst (see LogProbScore). dst
+// must not alias x.
 func (m *Mixture) Score(dst, x []float64) {
 	checkLen("Mixture.Score", m.space.AmbientDim(), dst, x)
+	m.LogProbScore(dst, x)
+}
+
+// LogProbScore returns log p(x) and writes the score Σ_i π_i(x) score_i(x)
+// into dst in one pass. The responsibilities π_i are accumulated with the
+// running maximum a of l_i = log w_i + log p_i(x): the partial sum
+// Σ e^{l_i − a} score_i is rescaled by e^{a_old − a_new} when the maximum
+// grows, so nothing is exponentiated out of range. Components that have a
+// LogProbScore method (WrappedNormal, ProductDist, Mixture) are evaluated
+// once per point; others by LogProb then Score. Where every component
+// density is zero the result is −Inf and the score, undefined, is NaN.
+// dst must not alias x.
+func (m *Mixture) LogProbScore(dst, x []float64) float64 {
+	checkLen("Mixture.LogProbScore", m.space.AmbientDim(), dst, x)
 	bp := m.pool.Get().(*[]float64)
 	buf := *bp
 	for j := range dst {
@@ -152,11 +165,19 @@ func (m *Mixture) Score(dst, x []float64) {
 		if m.w[i] == 0 {
 			continue
 		}
-		l := m.logW[i] + c.LogProb(x)
-		if l == math.Inf(-1) {
-			continue
+		var l float64
+		if f := m.lps[i]; f != nil {
+			l = m.logW[i] + f.LogProbScore(buf, x)
+			if l == math.Inf(-1) {
+				continue
+			}
+		} else {
+			l = m.logW[i] + c.LogProb(x)
+			if l == math.Inf(-1) {
+				continue
+			}
+			c.Score(buf, x)
 		}
-		c.Score(buf, x)
 		if l > a {
 			r := math.Exp(a - l) // 0 on the first term
 			s = s*r + 1
@@ -177,12 +198,31 @@ func (m *Mixture) Score(dst, x []float64) {
 		for j := range dst {
 			dst[j] = math.NaN()
 		}
-		return
+		return math.Inf(-1)
 	}
 	inv := 1 / s
 	for j := range dst {
 		dst[j] *= inv
 	}
+	return a + math.Log(s)
+}
+
+// mixtureLogProbScorer is implemented by laws that return the log density
+// and write the score in one pass (WrappedNormal, ProductDist, Mixture).
+type mixtureLogProbScorer interface {
+	LogProbScore(dst, x []float64) float64
+}
+
+// mixtureFindLogProbScorers returns, for each law, itself as a
+// mixtureLogProbScorer if it is one, else nil.
+func mixtureFindLogProbScorers(ds []Distribution) []mixtureLogProbScorer {
+	out := make([]mixtureLogProbScorer, len(ds))
+	for i, d := range ds {
+		if f, ok := d.(mixtureLogProbScorer); ok {
+			out[i] = f
+		}
+	}
+	return out
 }
 
 // Rand draws a component index I with P(I = i) = w_i, the smallest i with

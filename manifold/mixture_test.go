@@ -55,7 +55,7 @@ func TestMixtureDensity(t *testing.T) {
 
 func TestMixtureNormalises(t *testing.T) {
 	// ∫ p = 1 by the periodic trapezoid rule (spectrally accurate; see
-	// wnTrapezoid): on T¹ with 16384 nodes, on T² with 512² nodes (the
+	// wrappedTrapezoid): on T¹ with 16384 nodes, on T² with 512² nodes (the
 	// narrowest component, t = 0.01 resp. 0.05, has aliasing error below
 	// e^{−1300}).
 	const tol = 1e-12
@@ -63,7 +63,7 @@ func TestMixtureNormalises(t *testing.T) {
 		m, err := NewMixture([]float64{0.2, 0.5, 0.3}, mixtureWN(t, []float64{-2, 0.5, 3}, []float64{0.01, 0.5, 5}))
 		require.NoError(t, err)
 		x := make([]float64, 1)
-		require.InDelta(t, 1, wnTrapezoid(16384, func(v float64) float64 {
+		require.InDelta(t, 1, wrappedTrapezoid(16384, func(v float64) float64 {
 			x[0] = v
 			return math.Exp(m.LogProb(x))
 		}), tol)
@@ -71,8 +71,8 @@ func TestMixtureNormalises(t *testing.T) {
 	t.Run("T2", func(t *testing.T) {
 		m := mixtureT2(t)
 		x := make([]float64, 2)
-		total := wnTrapezoid(512, func(a float64) float64 {
-			return wnTrapezoid(512, func(b float64) float64 {
+		total := wrappedTrapezoid(512, func(a float64) float64 {
+			return wrappedTrapezoid(512, func(b float64) float64 {
 				x[0], x[1] = a, b
 				return math.Exp(m.LogProb(x))
 			})
@@ -158,9 +158,9 @@ func TestMixtureRand(t *testing.T) {
 	// so the nearest mean identifies the component except with probability
 	// < 1e-20). Pearson χ² with 2 degrees of freedom at α = 1e-3 (critical
 	// value 13.816, from the χ²₂ quantile −2 ln α); n = 20000. Power: moving
-	// 0.02 of weight between two components gives non-centrality ≥ 42 and
-	// rejection probability about 0.99 (normal approximation to the
-	// non-central χ²).
+	// 0.02 of weight between two components gives non-centrality
+	// λ = nΣ(Δw)²/w ≥ 42.7 and rejection probability 0.998 (P(χ²₂(42.7) >
+	// 13.816), by 2e5 Monte Carlo draws of the non-central χ²).
 	const n = 20000
 	w := []float64{0.2, 0.5, 0.3}
 	means := []float64{-2, 0, 2}
@@ -187,7 +187,7 @@ func TestMixtureRand(t *testing.T) {
 	require.Less(t, chi2, -2*math.Log(1e-3), "χ² = %.3g, counts %v", chi2, counts)
 
 	// Whole law: KS of the angle against the mixture CDF Σ w_i F_i, each F_i
-	// the arc probability of a wrapped normal (wnCDF), for overlapping
+	// the arc probability of a wrapped normal (wrappedCDF), for overlapping
 	// components and a uniform one.
 	u, err := NewUniform(NewTorus(1))
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestMixtureRand(t *testing.T) {
 	require.NoError(t, err)
 	arc := func(x, mu, tt float64) float64 {
 		// P(wrap(Y) ∈ [−π, x)) for Y = mu + √tt Z: the arc [−π−mu, x−mu).
-		a, b := wnCDF(TorusWrap(-math.Pi-mu), tt), wnCDF(TorusWrap(x-mu), tt)
+		a, b := wrappedCDF(TorusWrap(-math.Pi-mu), tt), wrappedCDF(TorusWrap(x-mu), tt)
 		if b < a {
 			return 1 - (a - b)
 		}
@@ -285,6 +285,9 @@ func TestMixtureAllocs(t *testing.T) {
 		"Score":   func() { d.Score(s, x) },
 		"Rand":    func() { d.Rand(s, rng) },
 	} {
+		if mixtureRace && name == "Score" {
+			continue // sync.Pool drops items under -race
+		}
 		require.Zero(t, testing.AllocsPerRun(100, f), name)
 	}
 }
@@ -308,4 +311,65 @@ func ExampleMixture() {
 	// x= 0.00  log p= -4.1405  score=  0.0000
 	// x= 2.10  log p= -0.5871  score= -0.9714
 	// x= 3.04  log p= -3.9807  score= -1.2260
+}
+
+func TestMixtureLogProbScoreConsistent(t *testing.T) {
+	// LogProbScore (one pass; WrappedNormal components through their own
+	// LogProbScore, Uniform through LogProb + Score) equals LogProb and
+	// Score called separately, for Mixture, nested Mixture and ProductDist.
+	mt := mixtureT2(t)
+	pd, _, _, _ := productDistTest(t)
+	u, err := NewUniform(NewTorus(2))
+	require.NoError(t, err)
+	nested, err := NewMixture([]float64{1, 1}, []Distribution{mt, u})
+	require.NoError(t, err)
+	rng := newRand(6)
+	for _, d := range []interface {
+		Distribution
+		mixtureLogProbScorer
+	}{mt, pd, nested} {
+		n := d.Space().AmbientDim()
+		x, s1, s2 := make([]float64, n), make([]float64, n), make([]float64, n)
+		for it := 0; it < 100; it++ {
+			d.Rand(x, rng)
+			l := d.LogProbScore(s1, x)
+			d.Score(s2, x)
+			require.InDelta(t, d.LogProb(x), l, 1e-14*(1+math.Abs(l)))
+			requireClose(t, s2, s1, 1e-14, "LogProbScore score")
+		}
+		if !mixtureRace {
+			require.Zero(t, testing.AllocsPerRun(100, func() { _ = d.LogProbScore(s1, x) }))
+		}
+	}
+}
+
+func TestMixtureConcurrent(t *testing.T) {
+	// Score shares pooled scratch vectors between goroutines: concurrent
+	// calls must give the serial results exactly (run with -race too).
+	m := mixtureT2(t)
+	rng := newRand(10)
+	const n = 200
+	x := make([]float64, 2*n)
+	want := make([]float64, 2*n)
+	for i := 0; i < n; i++ {
+		m.Rand(x[2*i:2*i+2], rng)
+		m.Score(want[2*i:2*i+2], x[2*i:2*i+2])
+	}
+	got := make([][]float64, 4)
+	done := make(chan int)
+	for g := range got {
+		got[g] = make([]float64, 2*n)
+		go func() {
+			for i := 0; i < n; i++ {
+				m.Score(got[g][2*i:2*i+2], x[2*i:2*i+2])
+			}
+			done <- g
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for g := range got {
+		require.Equal(t, want, got[g], "goroutine %d", g)
+	}
 }

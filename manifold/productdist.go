@@ -21,6 +21,7 @@ import (
 type ProductDist struct {
 	space Product
 	comps []Distribution
+	lps   []mixtureLogProbScorer // lps[i] = comps[i] if it has LogProbScore, else nil
 }
 
 // NewProductDist returns the independent product of the given laws on
@@ -37,7 +38,11 @@ func NewProductDist(ds ...Distribution) (*ProductDist, error) {
 		}
 		ms[i] = d.Space()
 	}
-	return &ProductDist{space: NewProduct(ms...), comps: append([]Distribution(nil), ds...)}, nil
+	return &ProductDist{
+		space: NewProduct(ms...),
+		comps: append([]Distribution(nil), ds...),
+		lps:   mixtureFindLogProbScorers(ds),
+	}, nil
 }
 
 // Space returns the product manifold (a Product).
@@ -69,6 +74,23 @@ func (p *ProductDist) Score(dst, x []float64) {
 		a, b := p.space.d.off[i], p.space.d.off[i+1]
 		c.Score(dst[a:b], x[a:b])
 	}
+}
+
+// LogProbScore returns LogProb(x) and writes Score(x) into dst, using each
+// component's own LogProbScore where it has one (one pass per block).
+func (p *ProductDist) LogProbScore(dst, x []float64) float64 {
+	checkLen("ProductDist.LogProbScore", p.space.AmbientDim(), dst, x)
+	var s float64
+	for i, c := range p.comps {
+		a, b := p.space.d.off[i], p.space.d.off[i+1]
+		if f := p.lps[i]; f != nil {
+			s += f.LogProbScore(dst[a:b], x[a:b])
+			continue
+		}
+		s += c.LogProb(x[a:b])
+		c.Score(dst[a:b], x[a:b])
+	}
+	return s
 }
 
 // Rand draws each block from its component, in order.

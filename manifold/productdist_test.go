@@ -67,9 +67,9 @@ func TestProductDistNormalises(t *testing.T) {
 	p, err := NewProductDist(a, b)
 	require.NoError(t, err)
 	x := make([]float64, 3)
-	total := wnTrapezoid(64, func(u float64) float64 {
-		return wnTrapezoid(64, func(v float64) float64 {
-			return wnTrapezoid(64, func(w float64) float64 {
+	total := wrappedTrapezoid(64, func(u float64) float64 {
+		return wrappedTrapezoid(64, func(v float64) float64 {
+			return wrappedTrapezoid(64, func(w float64) float64 {
 				x[0], x[1], x[2] = u, v, w
 				return math.Exp(p.LogProb(x))
 			})
@@ -92,7 +92,7 @@ func TestProductDistRand(t *testing.T) {
 		d[i] = TorusWrap(x[5] - 3)
 	}
 	requireKS(t, h, func(v float64) float64 { return (v + 1) / 2 }, "S² height")
-	requireKS(t, d, func(v float64) float64 { return wnCDF(v, 0.7) }, "T¹ block")
+	requireKS(t, d, func(v float64) float64 { return wrappedCDF(v, 0.7) }, "T¹ block")
 }
 
 func TestProductDistBadInput(t *testing.T) {

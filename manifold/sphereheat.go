@@ -23,8 +23,10 @@ import (
 // C_l^{1/2} = P_l; on S¹ (λ → 0) the weight (l+λ)/λ C_l^λ(cosθ) → 2cos lθ,
 // the Fourier form of the wrapped normal.
 //
-// SphereHeatZonal documents how each regime of (d, t, θ) is evaluated and
-// its accuracy. The sampler inverts the CDF of θ on a grid built in the
+// For small t the series needs many terms and cancels in the tail, so
+// S¹, S² and S³ use exact closed forms (wrapped normal, McKean's integral,
+// image sum) and other dimensions a double-double sum; SphereHeatZonal
+// documents each regime of (d, t, θ) and its accuracy. The sampler inverts the CDF of θ on a grid built in the
 // constructor (see Rand) and draws the direction uniformly in T_{x0}.
 type SphereHeat struct {
 	s  Sphere
@@ -43,8 +45,9 @@ const (
 	// it the leading small-t form is used.
 	sphereHeatSeriesMinT = 1e-3
 	// sphereHeatCancel: the series is accepted where its value is at
-	// least this fraction of Σ|terms| at θ = 0, so rounding (ε_mach per
-	// term) costs at most ~1e-16·√L/1e-5 ≲ 1e-10 relative.
+	// least this fraction of the term bound Σ_l a_l h_l(1) = Vol·p_t(0);
+	// its rounding error, measured at about 3e-16 of the bound, is then
+	// ≲ 1e-10 relative.
 	sphereHeatCancel = 3e-6
 	// sphereHeatCancelDD is the same threshold for the double-double sum
 	// (rounding ~1e-31 of Σ|terms|): relative error ≲ 1e-10 above it.
@@ -61,7 +64,7 @@ const (
 // NewSphereHeat returns the heat kernel on S^{d−1}, d = len(x0), started at
 // the unit vector x0 after time t > 0. It returns an error wrapping
 // ErrParameter for t ≤ 0, infinite or NaN, or d < 2, and ErrNotOnManifold
-// if ||x0| − 1| > OnManifoldTol. x0 is copied.
+// if ||x0| − 1| > OnManifoldTol. x0 is copied and renormalised.
 func NewSphereHeat(x0 []float64, t float64) (*SphereHeat, error) {
 	d := len(x0)
 	if d < 2 {
@@ -74,7 +77,8 @@ func NewSphereHeat(x0 []float64, t float64) (*SphereHeat, error) {
 	if r := s.Residual(x0); !(r <= OnManifoldTol) {
 		return nil, fmt.Errorf("manifold: NewSphereHeat: ||x0| − 1| = %g: %w", r, ErrNotOnManifold)
 	}
-	h := &SphereHeat{s: s, x0: append([]float64(nil), x0...), t: t}
+	h := &SphereHeat{s: s, x0: make([]float64, d), t: t}
+	s.Project(h.x0, x0)
 	h.buildGrid()
 	return h, nil
 }
@@ -187,12 +191,22 @@ func (h *SphereHeat) buildGrid() {
 	h.th = make([]float64, n+1)
 	h.cdf = make([]float64, n+1)
 	h.q = make([]float64, n+1)
+	// Where SphereHeatZonal would sum the series (d ≥ 5, t ≥ 1e-3) the grid
+	// uses the double-precision sum even where it cancels: its absolute
+	// error, a few ε_mach·p_t(0), is all the CDF needs, and it avoids the
+	// slower double-double path in the tail.
+	useSum := d >= 5 && t >= sphereHeatSeriesMinT
+	lvol := logSphereVolume(d)
 	dens := func(th float64) float64 {
-		if th <= 0 || th >= math.Pi {
-			if d == 2 {
-				return math.Exp(sphereHeatAngleLogDensity(d, t, th))
-			}
+		if d > 2 && (th <= 0 || th >= math.Pi) {
 			return 0
+		}
+		if useSum {
+			sum, _, _ := sphereHeatSeriesSum(d, t, th)
+			if !(sum > 0) {
+				return 0
+			}
+			return math.Exp(math.Log(sum) - lvol + logSphereVolume(d-1) + float64(d-2)*math.Log(math.Sin(th)))
 		}
 		return math.Exp(sphereHeatAngleLogDensity(d, t, th))
 	}
@@ -221,28 +235,32 @@ func (h *SphereHeat) buildGrid() {
 	h.cdf[n] = 1
 }
 
-// hermiteCDF evaluates the cubic Hermite interpolant of the CDF on grid
-// interval i at fraction s ∈ [0, 1], and its derivative in θ.
-func (h *SphereHeat) hermiteCDF(i int, s float64) (f, df float64) {
+// hermiteInc evaluates the cubic Hermite interpolant of the CDF on grid
+// interval i at fraction s ∈ [0, 1] as the increment F(θ) − F(θ_i) (so
+// that rounding is relative to the increment, not to F), and its
+// derivative with respect to s:
+//
+//	F − F_i = h01(s) ΔF + h10(s) w q_i + h11(s) w q_{i+1},
+//	h01 = 3s² − 2s³, h10 = s³ − 2s² + s, h11 = s³ − s².
+func (h *SphereHeat) hermiteInc(i int, s float64) (f, df float64) {
 	w := h.th[i+1] - h.th[i]
-	f0, f1 := h.cdf[i], h.cdf[i+1]
+	df1 := h.cdf[i+1] - h.cdf[i]
 	m0, m1 := h.q[i]*w, h.q[i+1]*w
 	s2, s3 := s*s, s*s*s
-	h00 := 2*s3 - 3*s2 + 1
-	h10 := s3 - 2*s2 + s
-	h01 := -2*s3 + 3*s2
-	h11 := s3 - s2
-	f = h00*f0 + h10*m0 + h01*f1 + h11*m1
-	d00 := 6*s2 - 6*s
-	d10 := 3*s2 - 4*s + 1
-	d01 := -6*s2 + 6*s
-	d11 := 3*s2 - 2*s
-	df = (d00*f0 + d10*m0 + d01*f1 + d11*m1) / w
+	f = (3*s2-2*s3)*df1 + (s3-2*s2+s)*m0 + (s3-s2)*m1
+	df = (6*s-6*s2)*df1 + (3*s2-4*s+1)*m0 + (3*s2-2*s)*m1
 	return f, df
 }
 
-// invCDF returns θ with F(θ) = u for the interpolated CDF: bracket by
-// binary search, then safeguarded Newton on the Hermite cubic.
+// hermiteCDF returns the interpolated CDF at fraction s of interval i.
+func (h *SphereHeat) hermiteCDF(i int, s float64) float64 {
+	f, _ := h.hermiteInc(i, s)
+	return h.cdf[i] + f
+}
+
+// invCDF returns θ with F(θ) = u for the interpolated CDF: the interval by
+// binary search, then Newton's method on the Hermite cubic, safeguarded by
+// bisection, to |Δs| < 1e-13 (|Δθ| < 1e-13 θmax/1024).
 func (h *SphereHeat) invCDF(u float64) float64 {
 	n := len(h.cdf) - 1
 	i := sort.SearchFloat64s(h.cdf, u) - 1 // cdf[i] < u ≤ cdf[i+1]
@@ -252,32 +270,31 @@ func (h *SphereHeat) invCDF(u float64) float64 {
 	if i >= n {
 		i = n - 1
 	}
+	r := u - h.cdf[i]
 	lo, hi := 0.0, 1.0
-	df := h.cdf[i+1] - h.cdf[i]
 	s := 0.5
-	if df > 0 {
-		s = (u - h.cdf[i]) / df
+	if df := h.cdf[i+1] - h.cdf[i]; df > 0 {
+		s = math.Max(0, math.Min(1, r/df))
 	}
-	w := h.th[i+1] - h.th[i]
-	for it := 0; it < 50; it++ {
-		f, d := h.hermiteCDF(i, s)
-		g := f - u
+	for it := 0; it < 60; it++ {
+		f, d := h.hermiteInc(i, s)
+		g := f - r
 		if g > 0 {
 			hi = s
 		} else {
 			lo = s
 		}
-		next := s - g/(d*w)
-		if !(next > lo && next < hi) {
+		next := s - g/d
+		if !(next >= lo && next <= hi) {
 			next = 0.5 * (lo + hi)
 		}
-		if math.Abs(next-s) < 1e-15 {
-			s = next
+		done := math.Abs(next-s) < 1e-13
+		s = next
+		if done {
 			break
 		}
-		s = next
 	}
-	return h.th[i] + s*w
+	return h.th[i] + s*(h.th[i+1]-h.th[i])
 }
 
 // SphereHeatZonal returns log p_t(θ) and ∂_θ log p_t(θ) for the heat kernel
@@ -373,10 +390,24 @@ func sphereHeatWrapped(t, theta float64) (logp, dlogp float64) {
 // sphereHeatSeries sums the eigenfunction series; ok is false where
 // cancellation would cost more than the stated accuracy.
 func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
+	sum, dsum, bound := sphereHeatSeriesSum(d, t, theta)
+	if !(sum >= sphereHeatCancel*bound) {
+		return 0, 0, false
+	}
+	logp = math.Log(sum) - logSphereVolume(d)
+	dlogp = -math.Sin(theta) * dsum / sum
+	return logp, dlogp, true
+}
+
+// sphereHeatSeriesSum returns Vol(S^{d−1}) p_t(θ) = Σ_l a_l h_l(cosθ), the
+// sum Σ_l a_l h_l'(cosθ) (so that ∂_θ p = −sinθ · dsum / Vol) and the
+// term bound Σ_l a_l h_l(1); the absolute error of sum is a few ε_mach
+// times bound.
+func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 	z := math.Cos(theta)
 	lam := float64(d-2) / 2
 	// l = 0 term: value 1, derivative 0.
-	sum, dsum, bound := 1.0, 0.0, 1.0
+	sum, dsum, bound = 1.0, 0.0, 1.0
 	// Gegenbauer C^λ (or Chebyshev T for λ = 0) and C^{λ+1} at z, and
 	// C^λ(1) for the bound.
 	cPrev, c := 1.0, 2*lam*z // C_0^λ, C_1^λ
@@ -414,12 +445,7 @@ func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
 		m := fl - 1
 		g, gPrev = (2*(m+lam+1)*z*g-(m+2*lam+1)*gPrev)/(m+1), g
 	}
-	if !(sum >= sphereHeatCancel*bound) {
-		return 0, 0, false
-	}
-	logp = math.Log(sum) - logSphereVolume(d)
-	dlogp = -math.Sin(theta) * dsum / sum
-	return logp, dlogp, true
+	return sum, dsum, bound
 }
 
 // sphereHeatLeading returns the leading small-t form (see SphereHeatZonal).

@@ -174,6 +174,35 @@ func TestSphereHeatLeadingForm(t *testing.T) {
 	}
 }
 
+// TestSphereHeatWrongEigenvalues shows the power of the moment check: the
+// Gegenbauer series on S³ with the S² eigenvalues l(l+1) in place of
+// l(l+2) (a known bug) gives E⟨x0, X_t⟩ = e^{−t} instead of e^{−3t/2}.
+func TestSphereHeatWrongEigenvalues(t *testing.T) {
+	const d, tt = 4, 0.1
+	wrong := func(th float64) float64 { // Vol·p with eigenvalues l(l+1), λ = 1
+		z := math.Cos(th)
+		sum := 1.0
+		cPrev, c := 1.0, 2*z // C_0^1, C_1^1 (Chebyshev U)
+		for l := 1; l < 200; l++ {
+			fl := float64(l)
+			sum += math.Exp(-fl*(fl+1)*tt/2) * (fl + 1) * c
+			c, cPrev = 2*z*c-cPrev, c
+		}
+		return sum * math.Exp(-logSphereVolume(d))
+	}
+	var m float64
+	const panels = 64
+	for p := 0; p < panels; p++ {
+		a, b := math.Pi*float64(p)/panels, math.Pi*float64(p+1)/panels
+		m += quad.Fixed(func(th float64) float64 {
+			return math.Cos(th) * wrong(th) * math.Exp(logSphereVolume(d-1)) * math.Sin(th) * math.Sin(th)
+		}, a, b, 20, quad.Legendre{}, 0)
+	}
+	require.InDelta(t, math.Exp(-tt), m, 1e-10, "wrong kernel's moment is e^{−t}")
+	right := sphereHeatAngleIntegral(d, tt, math.Cos)
+	require.Greater(t, math.Abs(m-right), 0.04, "the moment check separates the two")
+}
+
 func TestSphereHeatSmallTime(t *testing.T) {
 	// t = 1e-5: the kernel is the Gaussian (2πt)^{−(d−1)/2} e^{−θ²/2t} in
 	// normal coordinates up to the factors (θ/sinθ)^{(d−2)/2} ≈ 1 +
@@ -206,6 +235,49 @@ func TestSphereHeatLargeTime(t *testing.T) {
 			}
 			require.InDelta(t, 0, math.Expm1(lp+lv-want), 1e-12, "S%d θ=%g", d-1, th)
 			require.InDelta(t, dwant, dl, 1e-12)
+		}
+	}
+}
+
+// TestSphereHeatScoreSpecialPoints checks the score against finite
+// differences near x0, near the antipode and in the far tail, in the
+// exact small-time regimes of S² and S³ and the series regime of S⁴.
+func TestSphereHeatScoreSpecialPoints(t *testing.T) {
+	for _, d := range []int{3, 4, 5} {
+		for _, tt := range []float64{1e-3, 0.05, 0.4} {
+			x0 := make([]float64, d)
+			x0[0] = 1
+			h, err := NewSphereHeat(x0, tt)
+			require.NoError(t, err)
+			var pts [][]float64
+			for _, th := range []float64{1e-7, 1e-3, math.Sqrt(tt), 1, 2, math.Pi - 1e-2, math.Pi - 1e-4} {
+				x := make([]float64, d)
+				x[0], x[1] = math.Cos(th), math.Sin(th)
+				pts = append(pts, x)
+			}
+			if tt == 1e-3 {
+				// Near the antipode at t = 1e-3 log p has third derivative
+				// ~(π/t)³, too large for the harness's step 1e-5; the zonal
+				// derivative is checked below with a finer, 4th-order
+				// difference instead.
+				pts = pts[:5]
+			}
+			if d == 5 && tt < 0.4 {
+				// S⁴ near the antipode for t < 0.4: p_t < 1e-20 p_t(0),
+				// the leading form with its documented cap.
+				pts = pts[:5]
+			}
+			checkScoreFD(t, h, pts, 90, scoreTol)
+			if d == 5 && tt < 0.4 {
+				continue
+			}
+			for _, th := range []float64{math.Pi - 1e-2, math.Pi - 1e-4} {
+				const e = 1e-6
+				f := func(x float64) float64 { l, _ := SphereHeatZonal(d, tt, x); return l }
+				fd4 := (8*(f(th+e)-f(th-e)) - (f(th+2*e) - f(th-2*e))) / (12 * e)
+				_, dl := SphereHeatZonal(d, tt, th)
+				require.InDelta(t, fd4, dl, 1e-6*(1+math.Abs(dl)), "S%d t=%g θ=%g", d-1, tt, th)
+			}
 		}
 	}
 }
@@ -330,7 +402,7 @@ func TestSphereHeatGrid(t *testing.T) {
 			want := h.cdf[i] + quad.Fixed(func(u float64) float64 {
 				return math.Exp(sphereHeatAngleLogDensity(c.d, c.t, u))
 			}, h.th[i], mid, 20, quad.Legendre{}, 0)/tot
-			got, _ := h.hermiteCDF(i, 0.5)
+			got := h.hermiteCDF(i, 0.5)
 			maxe = math.Max(maxe, math.Abs(got-want))
 		}
 		t.Logf("S%d t=%g: max CDF interpolation error %.3g", c.d-1, c.t, maxe)
@@ -342,7 +414,7 @@ func TestSphereHeatGrid(t *testing.T) {
 			for i+2 < len(h.th) && h.th[i+1] < th {
 				i++
 			}
-			f, _ := h.hermiteCDF(i, (th-h.th[i])/(h.th[i+1]-h.th[i]))
+			f := h.hermiteCDF(i, (th-h.th[i])/(h.th[i+1]-h.th[i]))
 			require.InDelta(t, u, f, 1e-13, "invCDF(%g)", u)
 		}
 	}

@@ -227,3 +227,21 @@ func ExampleTorus() {
 	// dist: 0.7071
 	// wrap(π) = -3.1416
 }
+
+func FuzzTorusWrap(f *testing.F) {
+	// r = wrap(x) ∈ [−π, π), (x − r)/2π_f an exact integer, and wrap
+	// idempotent, for every finite x (seed corpus: the edge cases).
+	for _, x := range []float64{0, math.Pi, -math.Pi, 3 * math.Pi, 1e300, -1e300, 2.5e15, math.SmallestNonzeroFloat64, math.MaxFloat64} {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x float64) {
+		r := TorusWrap(x)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			require.True(t, math.IsNaN(r))
+			return
+		}
+		require.True(t, r >= -math.Pi && r < math.Pi, "wrap(%g) = %g", x, r)
+		require.True(t, torusWrapMultiple(x, r).IsInt(), "wrap(%g) = %g not exact", x, r)
+		require.Equal(t, r, TorusWrap(r))
+	})
+}

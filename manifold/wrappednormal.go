@@ -24,71 +24,78 @@ import (
 //
 // with no overflow or cancellation for any t. The first omitted image has
 // weight at most exp(−2π²K(K+1)/t) (at x = ∓π), and the rest decay faster,
-// so choosing the smallest K ≥ 1 with 2π²K(K+1)/t ≥ wnImagesExponent = 40
+// so choosing the smallest K ≥ 1 with 2π²K(K+1)/t ≥ wrappedImagesExponent = 40
 // bounds the relative truncation error of p by 2e^{−40}/(1−e^{−40}) < 1e-17.
 //
-// Fourier form. p ≥ θ₄(q)/2π > 0.44/2π for t > wnSwitchT, and
+// Fourier form. p ≥ θ₄(q)/2π > 0.44/2π for t > wrappedSwitchT, and
 // 2 Σ_{m>M} q^{m²} ≤ 2.0001 q^{(M+1)²}, so choosing the smallest M ≥ 0 with
-// (M+1)² t/2 ≥ wnFourierExponent = 42 bounds the relative truncation error
+// (M+1)² t/2 ≥ wrappedFourierExponent = 42 bounds the relative truncation error
 // by 2.0001 e^{−42}/0.44 < 3e-18 (and that of the score, whose series
 // −2 Σ m q^{m²} sin(mx) has tail ≤ 2(M+1)q^{(M+1)²}, by 2e-17). For
 // t ≥ 84 the series is empty and p = 1/2π to within e^{−t/2}.
 //
-// Switch. Images are used for t ≤ wnSwitchT = 2.5 (K ≤ 2, at most four
+// Period. Like TorusWrap, the kernel uses the float64 period 2·math.Pi
+// (below 2π by 2.4e-16), so it is exactly periodic on the torus as the
+// package represents it. Against the kernel with the exact period the
+// difference in the score is about 1.2e-16·|∂² log p|, which exceeds
+// rounding only next to the seam x ≈ ±π at small t (5e-13 at x = 3.14159,
+// t = 0.05; TestWrappedNormalHighPrecision compares with 50-digit values).
+//
+// Switch. Images are used for t ≤ wrappedSwitchT = 2.5 (K ≤ 2, at most four
 // exponentials) and the Fourier form above (M ≤ 5, one exponential and one
 // sincos); at the switch both are accurate to rounding and
 // TestWrappedNormalFormsAgree checks that they agree to 1e-13 for t in
 // [1, 8].
 const (
-	wnSwitchT         = 2.5
-	wnImagesExponent  = 40
-	wnFourierExponent = 42
-	// wnMaxFourier is the size of the coefficient table: M ≤ 5 for
-	// t > wnSwitchT, M ≤ 12 for the forced Fourier form at t ≥ 0.5 used in
+	wrappedSwitchT         = 2.5
+	wrappedImagesExponent  = 40
+	wrappedFourierExponent = 42
+	// wrappedMaxFourier is the size of the coefficient table: M ≤ 5 for
+	// t > wrappedSwitchT, M ≤ 12 for the forced Fourier form at t ≥ 0.5 used in
 	// tests.
-	wnMaxFourier = 16
-	// wnLog2Pi is log(2π).
-	wnLog2Pi = 1.8378770664093454835606594728112352797227949472755668
+	wrappedMaxFourier = 16
+	// wrappedLog2Pi is log(2π).
+	wrappedLog2Pi = 1.8378770664093454835606594728112352797227949472755668
 )
 
-// wnKernel is the 1-D wrapped normal at time t with its truncation chosen
+// wrappedKernel is the 1-D wrapped normal at time t with its truncation chosen
 // once: a value type (no pointers), so evaluating it allocates nothing.
-type wnKernel struct {
+type wrappedKernel struct {
 	t, invT float64
 	fourier bool
-	k       int                   // images: |k| ≤ K
-	logNorm float64               // images: −½ log(2πt); Fourier: −log 2π
-	m       int                   // Fourier: number of terms M
-	c       [wnMaxFourier]float64 // Fourier: c[m−1] = q^{m²}
+	k       int                        // images: |k| ≤ K
+	logNorm float64                    // images: −½ log(2πt); Fourier: −log 2π
+	m       int                        // Fourier: number of terms M
+	c       [wrappedMaxFourier]float64 // Fourier: c[m−1] = q^{m²}
 }
 
-// newWNKernel chooses the form and truncation for time t > 0 (finite).
-func newWNKernel(t float64) wnKernel {
-	if t <= wnSwitchT {
-		return newWNImages(t)
+// newWrappedKernel chooses the form and truncation for time t > 0 (finite).
+func newWrappedKernel(t float64) wrappedKernel {
+	if t <= wrappedSwitchT {
+		return newWrappedImages(t)
 	}
-	return newWNFourier(t)
+	return newWrappedFourier(t)
 }
 
-// newWNImages returns the images form with K the smallest K ≥ 1 such that
-// 2π²K(K+1)/t ≥ wnImagesExponent.
-func newWNImages(t float64) wnKernel {
+// newWrappedImages returns the images form with K the smallest K ≥ 1 such that
+// 2π²K(K+1)/t ≥ wrappedImagesExponent.
+func newWrappedImages(t float64) wrappedKernel {
 	k := 1
-	for 2*math.Pi*math.Pi*float64(k*(k+1)) < wnImagesExponent*t {
+	for 2*math.Pi*math.Pi*float64(k*(k+1)) < wrappedImagesExponent*t {
 		k++
 	}
-	return wnKernel{t: t, invT: 1 / t, k: k, logNorm: -0.5 * (wnLog2Pi + math.Log(t))}
+	return wrappedKernel{t: t, invT: 1 / t, k: k, logNorm: -0.5 * (wrappedLog2Pi + math.Log(t))}
 }
 
-// newWNFourier returns the Fourier form with M the smallest M ≥ 0 such
-// that (M+1)² t/2 ≥ wnFourierExponent (capped at wnMaxFourier, reached
+// newWrappedFourier returns the Fourier form with M the smallest M ≥ 0 such
+// that (M+1)² t/2 ≥ wrappedFourierExponent (capped at wrappedMaxFourier, reached
 // only for t < 2·42/17² ≈ 0.29, where the images form is used). The
 // coefficients q^{m²} are built by the recurrence q^{(m+1)²} = q^{m²}·q^{2m+1}
 // (relative rounding error below m² ulps).
-func newWNFourier(t float64) wnKernel {
-	w := wnKernel{t: t, invT: 1 / t, fourier: true, logNorm: -wnLog2Pi}
-	m := int(math.Ceil(math.Sqrt(2*wnFourierExponent/t))) - 1
-	m = max(0, min(m, wnMaxFourier))
+func newWrappedFourier(t float64) wrappedKernel {
+	w := wrappedKernel{t: t, invT: 1 / t, fourier: true, logNorm: -wrappedLog2Pi}
+	m := int(math.Ceil(math.Sqrt(2*wrappedFourierExponent/t))) - 1
+	m = max(0, min(m, wrappedMaxFourier))
 	w.m = m
 	q := math.Exp(-t / 2)
 	q2 := q * q
@@ -101,13 +108,18 @@ func newWNFourier(t float64) wnKernel {
 	return w
 }
 
-// eval returns log p_t(x) and ∂_x log p_t(x) for x ∈ [−π, π] (the
-// displacement from the mean, already wrapped).
-func (w *wnKernel) eval(x float64) (logp, score float64) {
+// sums returns the two series of the kernel at x ∈ [−π, π] (the
+// displacement from the mean, already wrapped):
+//
+//	images:  r = Σ_{0<|k|≤K} e_k,        g = Σ_{0<k≤K} k (e_k − e_{−k})
+//	Fourier: r = 2 Σ_{m≤M} q^{m²} cos(mx), g = −2 Σ_{m≤M} m q^{m²} sin(mx)
+//
+// so that log p = logNorm − [x²/2t] + log1p(r) and the score is
+// −(x + 2πg/(1+r))/t (images) or g/(1+r) (Fourier). In the Fourier form
+// cos(mx), sin(mx) come from the Chebyshev recurrence
+// f_{m+1} = 2cos(x) f_m − f_{m−1} (error growth linear in m ≤ 16).
+func (w *wrappedKernel) sums(x float64) (r, g float64) {
 	if w.fourier {
-		// S = 1 + 2 Σ c_m cos(mx), D = −2 Σ m c_m sin(mx); cos(mx), sin(mx)
-		// by the Chebyshev recurrence f_{m+1} = 2cos(x) f_m − f_{m−1}
-		// (error growth linear in m ≤ 16).
 		s1, c1 := math.Sincos(x)
 		tc := 2 * c1
 		cPrev, cCur := 1.0, c1
@@ -119,20 +131,43 @@ func (w *wnKernel) eval(x float64) (logp, score float64) {
 			cPrev, cCur = cCur, tc*cCur-cPrev
 			sPrev, sCur = sCur, tc*sCur-sPrev
 		}
-		S := 1 + 2*sum
-		return w.logNorm + math.Log(S), -2 * dsum / S
+		return 2 * sum, -2 * dsum
 	}
-	var s, sk float64
 	for k := 1; k <= w.k; k++ {
 		kp := float64(k) * math.Pi
 		ep := math.Exp(-2 * kp * (x + kp) * w.invT) // image +k
 		em := math.Exp(-2 * kp * (kp - x) * w.invT) // image −k
-		s += ep + em
-		sk += float64(k) * (ep - em)
+		r += ep + em
+		g += float64(k) * (ep - em)
 	}
-	logp = w.logNorm - 0.5*x*x*w.invT + math.Log1p(s)
-	score = -(x + 2*math.Pi*sk/(1+s)) * w.invT
-	return logp, score
+	return r, g
+}
+
+// logPDF returns log p_t(x) for x ∈ [−π, π].
+func (w *wrappedKernel) logPDF(x float64) float64 {
+	r, _ := w.sums(x)
+	if w.fourier {
+		return w.logNorm + math.Log1p(r)
+	}
+	return w.logNorm - 0.5*x*x*w.invT + math.Log1p(r)
+}
+
+// score returns ∂_x log p_t(x) for x ∈ [−π, π].
+func (w *wrappedKernel) score(x float64) float64 {
+	r, g := w.sums(x)
+	if w.fourier {
+		return g / (1 + r)
+	}
+	return -(x + 2*math.Pi*g/(1+r)) * w.invT
+}
+
+// eval returns log p_t(x) and ∂_x log p_t(x) for x ∈ [−π, π].
+func (w *wrappedKernel) eval(x float64) (logp, score float64) {
+	r, g := w.sums(x)
+	if w.fourier {
+		return w.logNorm + math.Log1p(r), g / (1 + r)
+	}
+	return w.logNorm - 0.5*x*x*w.invT + math.Log1p(r), -(x + 2*math.Pi*g/(1+r)) * w.invT
 }
 
 // WrappedNormalLogPDF returns log p_t(x), the log density of the wrapped
@@ -146,16 +181,22 @@ func (w *wnKernel) eval(x float64) (logp, score float64) {
 // This is the per-angle heat kernel of T^n, for SDE integrators and torsion
 // samplers; WrappedNormal is the n-dimensional law.
 func WrappedNormalLogPDF(x, t float64) float64 {
-	l, _ := WrappedNormalLogPDFScore(x, t)
-	return l
+	if !(t > 0) || math.IsInf(t, 1) {
+		return math.NaN()
+	}
+	w := newWrappedKernel(t)
+	return w.logPDF(TorusWrap(x))
 }
 
 // WrappedNormalScore returns ∂_x log p_t(x), the score of the wrapped
 // normal with mean 0 and time t (see WrappedNormalLogPDF), a smooth
 // 2π-periodic function of x, zero at x = 0 and x = π.
 func WrappedNormalScore(x, t float64) float64 {
-	_, s := WrappedNormalLogPDFScore(x, t)
-	return s
+	if !(t > 0) || math.IsInf(t, 1) {
+		return math.NaN()
+	}
+	w := newWrappedKernel(t)
+	return w.score(TorusWrap(x))
 }
 
 // WrappedNormalLogPDFScore returns log p_t(x) and ∂_x log p_t(x) together
@@ -164,7 +205,7 @@ func WrappedNormalLogPDFScore(x, t float64) (logp, score float64) {
 	if !(t > 0) || math.IsInf(t, 1) {
 		return math.NaN(), math.NaN()
 	}
-	w := newWNKernel(t)
+	w := newWrappedKernel(t)
 	return w.eval(TorusWrap(x))
 }
 
@@ -185,7 +226,7 @@ type WrappedNormal struct {
 	mean  []float64
 	t     []float64
 	sd    []float64
-	kern  []wnKernel
+	kern  []wrappedKernel
 }
 
 // NewWrappedNormal returns the heat kernel of T^n, n = len(x0), at time t
@@ -235,12 +276,12 @@ func newWrappedNormal(name string, x0, t []float64) (*WrappedNormal, error) {
 		mean:  make([]float64, n),
 		t:     t,
 		sd:    make([]float64, n),
-		kern:  make([]wnKernel, n),
+		kern:  make([]wrappedKernel, n),
 	}
 	for i := range x0 {
 		w.mean[i] = TorusWrap(x0[i])
 		w.sd[i] = math.Sqrt(t[i])
-		w.kern[i] = newWNKernel(t[i])
+		w.kern[i] = newWrappedKernel(t[i])
 	}
 	return w, nil
 }
@@ -259,8 +300,7 @@ func (w *WrappedNormal) LogProb(x []float64) float64 {
 	checkLen("WrappedNormal.LogProb", len(w.mean), x)
 	var s float64
 	for i := range x {
-		l, _ := w.kern[i].eval(TorusWrap(x[i] - w.mean[i]))
-		s += l
+		s += w.kern[i].logPDF(TorusWrap(x[i] - w.mean[i]))
 	}
 	return s
 }
@@ -271,11 +311,12 @@ func (w *WrappedNormal) LogProb(x []float64) float64 {
 func (w *WrappedNormal) Score(dst, x []float64) {
 	checkLen("WrappedNormal.Score", len(w.mean), dst, x)
 	for i := range x {
-		_, dst[i] = w.kern[i].eval(TorusWrap(x[i] - w.mean[i]))
+		dst[i] = w.kern[i].score(TorusWrap(x[i] - w.mean[i]))
 	}
 }
 
-// LogProbScore returns LogProb(x) and writes Score(x) into dst in one pass.
+// LogProbScore returns LogProb(x) and writes Score(x) into dst in one pass
+// (the kernel sums are shared). dst may alias x.
 func (w *WrappedNormal) LogProbScore(dst, x []float64) float64 {
 	checkLen("WrappedNormal.LogProbScore", len(w.mean), dst, x)
 	var s float64

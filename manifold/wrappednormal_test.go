@@ -8,16 +8,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// wnTimes spans the range the kernel must handle, with points on both
-// sides of the switch wnSwitchT = 2.5.
-var wnTimes = []float64{1e-6, 1e-4, 1e-2, 0.3, 1, 2.4, 2.5, 2.6, 5, 30, 100, 1e3}
+// wrappedTimes spans the range the kernel must handle, with points on both
+// sides of the switch wrappedSwitchT = 2.5.
+var wrappedTimes = []float64{1e-6, 1e-4, 1e-2, 0.3, 1, 2.4, 2.5, 2.6, 5, 30, 100, 1e3}
 
-// wnReference returns log p_t(x) and its derivative by the direct images
+// wrappedReference returns log p_t(x) and its derivative by the direct images
 // sum over |k| ≤ 200 (tail below e^{−(400π−π)²/2000} = e^{−780} relative
 // for t ≤ 1000) in log-sum-exp form: an independent, unoptimised reference.
 // It also returns h = ∂²_x log p = −1/t + Var(y)/t² (y = x + 2πk weighted by
 // its image), the sensitivity of the score to the rounding of x.
-func wnReference(x, t float64) (logp, score, h float64) {
+func wrappedReference(x, t float64) (logp, score, h float64) {
 	const K = 200
 	m := math.Inf(-1)
 	for k := -K; k <= K; k++ {
@@ -37,9 +37,9 @@ func wnReference(x, t float64) (logp, score, h float64) {
 	return m + math.Log(s) - 0.5*math.Log(2*math.Pi*t), score, h
 }
 
-// wnGrid returns n equally spaced angles in [−π, π) plus the seam points
+// wrappedGrid returns n equally spaced angles in [−π, π) plus the seam points
 // −π and the largest float64 below π.
-func wnGrid(n int) []float64 {
+func wrappedGrid(n int) []float64 {
 	g := make([]float64, 0, n+1)
 	for j := 0; j < n; j++ {
 		g = append(g, -math.Pi+2*math.Pi*float64(j)/float64(n))
@@ -55,11 +55,11 @@ func TestWrappedNormalReference(t *testing.T) {
 	// reference's exponents y²/2t) moves the score by up to that much, which
 	// at t = 1e-6 next to the seam is 1e-9 of the scale π/t.
 	const tol = 1e-13
-	for _, tt := range wnTimes {
+	for _, tt := range wrappedTimes {
 		t.Run(fmt.Sprint(tt), func(t *testing.T) {
-			for _, x := range wnGrid(200) {
+			for _, x := range wrappedGrid(200) {
 				lp, sc := WrappedNormalLogPDFScore(x, tt)
-				rl, rs, h := wnReference(x, tt)
+				rl, rs, h := wrappedReference(x, tt)
 				require.InDelta(t, rl, lp, tol*(1+math.Abs(rl)), "log p at x=%g", x)
 				require.InDelta(t, rs, sc, tol*(1+math.Abs(rs)+math.Pi/tt)+8e-16*math.Pi*math.Abs(h), "score at x=%g", x)
 				require.Equal(t, lp, WrappedNormalLogPDF(x, tt))
@@ -78,8 +78,8 @@ func TestWrappedNormalFormsAgree(t *testing.T) {
 	const tol = 1e-13
 	for j := 0; j < 40; j++ {
 		tt := math.Pow(8, float64(j)/39)
-		img, fou := newWNImages(tt), newWNFourier(tt)
-		for _, x := range wnGrid(64) {
+		img, fou := newWrappedImages(tt), newWrappedFourier(tt)
+		for _, x := range wrappedGrid(64) {
 			l1, s1 := img.eval(x)
 			l2, s2 := fou.eval(x)
 			require.InDelta(t, l1, l2, tol, "log p at t=%g x=%g", tt, x)
@@ -99,7 +99,7 @@ func TestWrappedNormalLimits(t *testing.T) {
 		require.InDelta(t, -x/1e-6, WrappedNormalScore(x, 1e-6), 1e-12*(1+math.Abs(x)/1e-6))
 	}
 	// Symmetric score: zero at 0 and at the antipode, odd in x.
-	for _, tt := range wnTimes {
+	for _, tt := range wrappedTimes {
 		require.Zero(t, WrappedNormalScore(0, tt))
 		require.InDelta(t, 0, WrappedNormalScore(-math.Pi, tt), 1e-13*math.Pi/tt, "t=%g", tt)
 		require.InDelta(t, -WrappedNormalScore(1, tt), WrappedNormalScore(-1, tt), 1e-15*(1+1/tt))
@@ -111,12 +111,12 @@ func TestWrappedNormalLimits(t *testing.T) {
 	require.True(t, math.IsNaN(WrappedNormalLogPDF(math.Inf(1), 1)))
 }
 
-// wnTrapezoid integrates f over [−π, π) with the n-node periodic trapezoid
+// wrappedTrapezoid integrates f over [−π, π) with the n-node periodic trapezoid
 // rule. The rule integrates e^{imx} exactly for |m| < n, so for the wrapped
 // normal (Fourier coefficients q^{m²}) the error is 2Σ_{j≥1} q^{(jn)²} ≈
 // 2e^{−n²t/2}: spectral accuracy (Trefethen & Weideman 2014, SIAM Rev. 56,
 // Thm 3.1).
-func wnTrapezoid(n int, f func(x float64) float64) float64 {
+func wrappedTrapezoid(n int, f func(x float64) float64) float64 {
 	h := 2 * math.Pi / float64(n)
 	var s float64
 	for j := 0; j < n; j++ {
@@ -137,8 +137,8 @@ func TestWrappedNormalNormalises(t *testing.T) {
 			require.NoError(t, err)
 			x := make([]float64, 1)
 			p := func(v float64) float64 { x[0] = v; return math.Exp(w.LogProb(x)) }
-			require.InDelta(t, 1, wnTrapezoid(16384, p), tol)
-			m1 := wnTrapezoid(16384, func(v float64) float64 { return math.Cos(v-x0) * p(v) })
+			require.InDelta(t, 1, wrappedTrapezoid(16384, p), tol)
+			m1 := wrappedTrapezoid(16384, func(v float64) float64 { return math.Cos(v-x0) * p(v) })
 			require.InDelta(t, math.Exp(-tt/2), m1, tol)
 		})
 	}
@@ -147,8 +147,8 @@ func TestWrappedNormalNormalises(t *testing.T) {
 		w, err := NewWrappedNormalDiag([]float64{-3, 2}, []float64{0.01, 3})
 		require.NoError(t, err)
 		x := make([]float64, 2)
-		total := wnTrapezoid(512, func(a float64) float64 {
-			return wnTrapezoid(512, func(b float64) float64 {
+		total := wrappedTrapezoid(512, func(a float64) float64 {
+			return wrappedTrapezoid(512, func(b float64) float64 {
 				x[0], x[1] = a, b
 				return math.Exp(w.LogProb(x))
 			})
@@ -187,10 +187,10 @@ func TestWrappedNormalScoreFD(t *testing.T) {
 	}
 }
 
-// wnCDF returns P(wrap(√t Z) < x) for x ∈ [−π, π): for t ≤ 2.5 by the
+// wrappedCDF returns P(wrap(√t Z) < x) for x ∈ [−π, π): for t ≤ 2.5 by the
 // images series Σ_k Φ((x+2πk)/√t) − Φ((−π+2πk)/√t), |k| ≤ 40; for larger t
 // by the integrated Fourier series (x+π)/2π + (1/π)Σ_{m≤40} q^{m²} sin(mx)/m.
-func wnCDF(x, t float64) float64 {
+func wrappedCDF(x, t float64) float64 {
 	if t <= 2.5 {
 		phi := func(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 		st := math.Sqrt(t)
@@ -211,8 +211,8 @@ func wnCDF(x, t float64) float64 {
 func TestWrappedNormalCDFForms(t *testing.T) {
 	// The two CDF series used by the KS tests agree where both converge.
 	for _, tt := range []float64{1, 2, 2.5} {
-		for _, x := range wnGrid(50) {
-			images := wnCDF(x, tt)
+		for _, x := range wrappedGrid(50) {
+			images := wrappedCDF(x, tt)
 			s := (x + math.Pi) / (2 * math.Pi)
 			for m := 1; m <= 60; m++ {
 				f := float64(m)
@@ -243,7 +243,7 @@ func TestWrappedNormalRand(t *testing.T) {
 				c0[i], s0[i] = math.Cos(x[0]-x0[0]), math.Sin(x[0]-x0[0])
 				c1[i] = math.Cos(x[1] - x0[1])
 			}
-			requireKS(t, d0, func(v float64) float64 { return wnCDF(v, tt) }, "wrapped normal displacement")
+			requireKS(t, d0, func(v float64) float64 { return wrappedCDF(v, tt) }, "wrapped normal displacement")
 			requireMean(t, c0, math.Exp(-tt/2), "E cos(X0 − x0)")
 			requireMean(t, s0, 0, "E sin(X0 − x0)")
 			requireMean(t, c1, math.Exp(-tt), "E cos(X1 − x0), t1 = 2t")
@@ -324,4 +324,38 @@ func ExampleWrappedNormalScore() {
 	// t=0.1  score(1) = -10.000000  score(π−0.1) = -30.298810
 	// t=1    score(1) = -0.999991  score(π−0.1) = -0.855723
 	// t=10   score(1) = -0.011258  score(π−0.1) = -0.001364
+}
+
+func TestWrappedNormalHighPrecision(t *testing.T) {
+	// Reference values from a 50-digit images sum (mpmath 1.3, mp.dps = 50,
+	// |k| ≤ √(200t)/2π + 5, exact π): {x, t, log p_t(x), ∂ log p, ∂² log p}.
+	// Tolerances: 1e-15 relative in log p; in the score 1e-14 relative plus
+	// 1e-15·|∂² log p|, the effect of the float64 period 2·math.Pi (off by
+	// 2.4e-16) and of rounding x, which matters only next to the seam
+	// (x = 3.14159, t = 0.05: ∂² log p ≈ 3.9e3).
+	cases := [][5]float64{
+		{0.0, 1e-06, 5.9888167457774643329, 0, -1.0e+6},
+		{0.001, 1e-06, 5.4888167457774642895, -1000.0000000000000661, -1.0e+6},
+		{3.0, 0.0001, -44996.313768347214425, -29999.999999999998562, -10000.0},
+		{-3.14, 0.01, -491.28327828711887142, 145.10481155290634808, 77494.4},
+		{1.0, 0.3, -1.9836187977083714553, -3.333333333333333456, -3.33333},
+		{-2.0, 1.0, -2.9181716849634893823, 1.9951835973592506414, -0.969761},
+		{3.1, 2.4, -2.7185722595761452126, -0.053867322524015947688, 1.29174},
+		{3.1, 2.5, -2.656838157011641815, -0.048983753523396811058, 1.17483},
+		{3.1, 2.6, -2.6006180149660989241, -0.044677177134639900201, 1.07171},
+		{-0.7, 5.0, -1.7195789877629423369, 0.094120555125343361627, -0.120469},
+		{2.0, 30.0, -1.8378773210099438328, -5.5631252742211464891e-7, 2.546e-7},
+		{1.0, 100.0, -1.8378770664093454836, -3.2459740680285571155e-22, -2.08422e-22},
+		{0.5, 1000.0, -1.8378770664093454836, -7.3962970098644866248e-53, -7.83037e-53},
+		{3.14159, 0.05, -97.423969212932287676, -0.010422880708335887192, 3927.84},
+		{-1.5, 0.001, -1122.4650608937135808, 1499.9999999999999688, -1000.0},
+		{-3.0, 0.7, -6.9218673421910406363, 2.3190985277967623983, 12.3562},
+		{2.9, 8.0, -1.8740922292691918503, -0.0090869989636746693688, 0.0367957},
+	}
+	for _, c := range cases {
+		x, tt, wantL, wantS, h := c[0], c[1], c[2], c[3], c[4]
+		l, s := WrappedNormalLogPDFScore(x, tt)
+		require.InDelta(t, wantL, l, 1e-15*(1+math.Abs(wantL)), "log p at x=%g t=%g", x, tt)
+		require.InDelta(t, wantS, s, 1e-14*(1+math.Abs(wantS))+1e-15*math.Abs(h), "score at x=%g t=%g", x, tt)
+	}
 }
