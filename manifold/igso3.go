@@ -349,6 +349,9 @@ func (d *IGSO3) angleQuantile(u float64) float64 {
 		s2 := s * s
 		s3 := s2 * s
 		v := f0 + df*(3*s2-2*s3) + m0*(s-2*s2+s3) + m1*(s3-s2) - u
+		if v == 0 {
+			break
+		}
 		if v > 0 {
 			b = s
 		} else {
@@ -359,7 +362,10 @@ func (d *IGSO3) angleQuantile(u float64) float64 {
 		if !(dv > 0) || !(next > a && next < b) {
 			next = 0.5 * (a + b)
 		}
-		if math.Abs(next-s) <= 1e-15 {
+		// Newton converges quadratically: once a step is below 1e-12 the
+		// error left is far below rounding (steps at the rounding floor
+		// would otherwise fall back to bisection).
+		if math.Abs(next-s) <= 1e-12 {
 			s = next
 			break
 		}
