@@ -12,10 +12,8 @@ import (
 // its bi-invariant metric. A point is a rotation matrix stored as 9 float64
 // values, row-major (R[3i+j] = R_ij). A tangent vector at R is the ambient
 // 3×3 matrix R[ω]×, where ω ∈ R³ is the body-frame angular velocity and
-//
-//	     ⎡  0  −ω₃  ω₂ ⎤
-//	[ω]× = ⎢  ω₃  0  −ω₁ ⎥ ,  [ω]× v = ω × v.
-//	     ⎣ −ω₂  ω₁  0  ⎦
+// [ω]× is the skew matrix with rows (0, −ω₃, ω₂), (ω₃, 0, −ω₁), (−ω₂, ω₁, 0),
+// so that [ω]× v = ω × v.
 //
 // The metric is ⟨A, B⟩_R = ½ tr(AᵀB), so that ⟨R[ω]×, R[η]×⟩ = ω·η and the
 // geodesic distance is the rotation angle of R₁ᵀR₂, in [0, π]. With this
@@ -332,7 +330,7 @@ func (SO3) ProjectTangent(dst, x, v []float64) {
 
 // Exp writes exp_R(V) = R·Exp([ω]×), ω = vee(skew(RᵀV)), into dst
 // (Rodrigues' formula, see ExpBody). dst may alias x.
-func (g SO3) Exp(dst, x, v []float64) {
+func (SO3) Exp(dst, x, v []float64) {
 	checkLen("SO3.Exp", 9, dst, x, v)
 	r := so3Arr(x)
 	w1, w2, w3 := so3Body(r, so3Arr(v))

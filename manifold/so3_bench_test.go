@@ -47,6 +47,17 @@ func BenchmarkSO3(b *testing.B) {
 			g.Rand(d, rng)
 		}
 	})
+	b.Run("Project", func(b *testing.B) {
+		// A rotation perturbed by 1e-3 (the typical cleaning use).
+		p := make([]float64, 9)
+		for i := range p {
+			p[i] = x[i] + 1e-3*rng.NormFloat64()
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			g.Project(d, p)
+		}
+	})
 	b.Run("ExpBody", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
