@@ -493,3 +493,30 @@ func TestSphereHeatRandFrom(t *testing.T) {
 	requireMean(t, b, decay*dot(x0, x), "E⟨x0, X⟩")
 	require.Panics(t, func() { h.RandFrom(y, make([]float64, 3), rng) })
 }
+
+// TestSphereHeatRegimeContinuity evaluates SphereHeatZonal just below and
+// above each switch of method in t (S¹: 2; S², S³: 0.5; d ≥ 5: 1e-3), where
+// the two sides use different formulas; they must agree to the stated
+// accuracies (1e-10 for exact forms and series; the small-t form on the
+// other side of 1e-3 is within the bounds of TestSphereHeatLeadingForm).
+func TestSphereHeatRegimeContinuity(t *testing.T) {
+	cases := []struct {
+		d       int
+		t, tol  float64
+		maxTail float64 // θ range as a multiple of √t (π if larger)
+	}{
+		{2, 2, 1e-10, 100}, {3, sphereHeatExactMaxT, 1e-10, 100}, {4, sphereHeatExactMaxT, 1e-10, 100},
+		{5, sphereHeatSeriesMinT, 5e-8, 12}, {8, sphereHeatSeriesMinT, 1e-6, 12},
+	}
+	for _, c := range cases {
+		lo, hi := c.t*(1-1e-12), c.t*(1+1e-12)
+		tm := math.Min(math.Pi, c.maxTail*math.Sqrt(c.t))
+		for i := 0; i <= 200; i++ {
+			th := tm * float64(i) / 200
+			a, da := SphereHeatZonal(c.d, lo, th)
+			b, db := SphereHeatZonal(c.d, hi, th)
+			require.InDelta(t, 0, math.Expm1(a-b), c.tol, "S%d t=%g θ=%g", c.d-1, c.t, th)
+			require.InDelta(t, da, db, 10*c.tol*(1+math.Abs(da))/math.Sqrt(c.t), "∂θ S%d t=%g θ=%g", c.d-1, c.t, th)
+		}
+	}
+}
