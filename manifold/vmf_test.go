@@ -378,3 +378,21 @@ func TestVMFAllocs(t *testing.T) {
 		require.Zero(t, testing.AllocsPerRun(100, func() { v.Rand(dst, rng) }))
 	}
 }
+
+// TestVMFExtremeKappa draws at κ = 1e300, where 4κ² overflows: W must be
+// 1 to rounding and the draw on the sphere.
+func TestVMFExtremeKappa(t *testing.T) {
+	for _, d := range []int{2, 3, 7} {
+		mu := make([]float64, d)
+		mu[0] = 1
+		v, err := NewVonMisesFisher(mu, 1e300)
+		require.NoError(t, err)
+		x := make([]float64, d)
+		rng := newRand(11)
+		for i := 0; i < 100; i++ {
+			v.Rand(x, rng)
+			require.InDelta(t, 1, x[0], 1e-15, "d=%d", d)
+		}
+		require.False(t, math.IsNaN(v.LogProb(mu)) || math.IsInf(v.LogProb(mu), 0))
+	}
+}
