@@ -175,6 +175,17 @@ func (p Product) Rand(dst []float64, rng *rand.Rand) {
 	}
 }
 
+// RandTangent draws each block from its factor's standard tangent normal
+// law (RandTangent of the factor), so that Product implements TangentRander
+// correctly when a factor's metric is not the ambient one (SO(3)).
+func (p Product) RandTangent(dst, x []float64, rng *rand.Rand) {
+	checkLen("Product.RandTangent", p.AmbientDim(), dst, x)
+	for i, m := range p.d.factors {
+		a, b := p.d.off[i], p.d.off[i+1]
+		RandTangent(m, dst[a:b], x[a:b], rng)
+	}
+}
+
 // LogVolume returns Σ_i log Vol(M_i), or +Inf if any factor has infinite
 // volume.
 func (p Product) LogVolume() float64 { return p.d.logVol }

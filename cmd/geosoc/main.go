@@ -44,6 +44,6 @@ SDEs whose path weights say how far samples are from their target.`,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDrawCmd())
+	root.AddCommand(newDrawCmd(), newTargetsCmd())
 	return root
 }
