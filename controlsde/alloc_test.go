@@ -31,6 +31,7 @@ func TestNoAllocationPerStep(t *testing.T) {
 		{"em-so3", Problem{Reference: Reference{Space: manifold.NewSO3(), Start: identity3}}, EulerMaruyama{}},
 		{"exact-t3", Problem{Reference: Reference{Space: manifold.NewTorus(3), Start: []float64{0, 0, 0}}}, Exact{}},
 		{"exact-s2", Problem{Reference: Reference{Space: manifold.NewSphere(3), Start: []float64{0, 0, 1}}}, Exact{}},
+		{"projected-so3", Problem{Reference: Reference{Space: manifold.NewSO3(), Start: identity3}}, ProjectedEM{}},
 		{"exact-so3", Problem{Reference: Reference{Space: manifold.NewSO3(), Start: identity3}}, Exact{}},
 		{"em-r2-mcfollmer", Problem{Reference: r2, Control: NewMCFollmer(gm, 2, nil, 1, 8, newRand(1)), Target: gm}, EulerMaruyama{}},
 	}

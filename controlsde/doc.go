@@ -61,7 +61,8 @@
 // # Command-line support
 //
 // ParseSpace turns names such as "s2", "sphere:5", "so3", "torus:4" or
-// "r3" into manifolds; SimulateBrownian runs Brownian motion and summarises
-// its moments against the exact values; WriteCSV and WriteNPY write batches
-// atomically.
+// "r3" into manifolds and ParseMethod names into integrators;
+// SimulateBrownian runs Brownian motion and summarises its moments against
+// the exact values, for a `geosoc simulate` command to print and to write
+// with internal/fileio.
 package controlsde

@@ -89,7 +89,9 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 	case manifold.Euclidean, manifold.Torus:
 		e.flat = true
 	}
-	e.noise = tangentNoise(m)
+	if tr, ok := m.(manifold.TangentRander); ok && !e.flat {
+		e.noise = tr
+	}
 	if p.Target != nil {
 		t0, t1 := s.Grid[0], s.Grid[len(s.Grid)-1]
 		ref, err := p.Reference.Marginal(t0, t1)
@@ -123,7 +125,7 @@ type engine struct {
 	nu     []float64 // ν(t_k)
 	flat   bool      // every ambient vector is tangent (R^n, T^n): skip ProjectTangent
 	heat   heatStepperI
-	noise  tangentSampler // standard tangent normals where projection is not (SO(3))
+	noise  manifold.TangentRander // standard tangent normals where projection is not (SO(3), products)
 
 	res   *Result
 	pcg   []rand.PCG

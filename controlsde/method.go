@@ -3,9 +3,6 @@ package controlsde
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-
-	"github.com/geosoc/geosoc/manifold"
 )
 
 // Method is an integrator: it advances a block of particles by one step of
@@ -32,59 +29,6 @@ func (w *worker) account(i int, x, u, xi []float64, st *stepInfo) {
 	w.e.res.StochasticCost[i] += m.Inner(x, u, xi) * st.sqdt
 }
 
-// tangentSampler is implemented by manifolds whose ambient inner product
-// is not the Riemannian metric (SO(3): Frobenius = 2 × metric), so that a
-// projected ambient normal is not the standard tangent normal; RandTangent
-// draws the standard normal law of T_xM for the Riemannian metric.
-type tangentSampler interface {
-	RandTangent(dst, x []float64, rng *rand.Rand)
-}
-
-// tangentNoise returns the standard tangent normal sampler of m when the
-// projected ambient normal is not one: the manifold's own RandTangent
-// (SO(3)), or a factor-wise sampler on a product with such a factor.
-func tangentNoise(m manifold.Manifold) tangentSampler {
-	if ts, ok := m.(tangentSampler); ok {
-		return ts
-	}
-	p, ok := m.(manifold.Product)
-	if !ok {
-		return nil
-	}
-	pn := productNoise{p: p}
-	special := false
-	for i := 0; i < p.NumFactors(); i++ {
-		ts := tangentNoise(p.Factor(i))
-		pn.ts = append(pn.ts, ts)
-		special = special || ts != nil
-	}
-	if !special {
-		return nil
-	}
-	return pn
-}
-
-// productNoise draws the standard tangent normal of a product manifold
-// factor by factor.
-type productNoise struct {
-	p  manifold.Product
-	ts []tangentSampler
-}
-
-func (pn productNoise) RandTangent(dst, x []float64, rng *rand.Rand) {
-	for i, ts := range pn.ts {
-		lo, hi := pn.p.Offset(i), pn.p.Offset(i+1)
-		if ts != nil {
-			ts.RandTangent(dst[lo:hi], x[lo:hi], rng)
-			continue
-		}
-		for c := lo; c < hi; c++ {
-			dst[c] = rng.NormFloat64()
-		}
-		pn.p.Factor(i).ProjectTangent(dst[lo:hi], x[lo:hi], dst[lo:hi])
-	}
-}
-
 // EulerMaruyama is the geodesic Euler–Maruyama scheme (geodesic random walk
 // with drift), weak order 1:
 //
@@ -92,7 +36,7 @@ func (pn productNoise) RandTangent(dst, x []float64, rng *rand.Rand) {
 //
 // On Euclidean space it is the ordinary Euler–Maruyama scheme. ξ is the
 // ambient normal projected to T_XM, or the manifold's own RandTangent where
-// it has one (manifold.SO3, also as a factor of a manifold.Product). Path
+// it has one (manifold.TangentRander: SO(3) and products). Path
 // weights: the controlled and reference steps are push-forwards by the same
 // map exp_X of Gaussians on T_XM with equal covariance, so the log ratio
 // ½|u|²Δt + u·ΔW is exact for the discrete chain (up to the mass beyond the
@@ -113,8 +57,7 @@ func (EulerMaruyama) advance(w *worker, x []float64, lo int, st *stepInfo) {
 //
 //	X' = Project( X + b Δt + σ̄ (u Δt + ΔW) ).
 //
-// Path weights as for EulerMaruyama. On SO(3) manifold.SO3.Project is an
-// SVD that allocates: use LieEM there.
+// Path weights as for EulerMaruyama.
 type ProjectedEM struct{}
 
 func (ProjectedEM) prepare(p *Problem) error { return nil }

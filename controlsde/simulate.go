@@ -13,7 +13,9 @@ import (
 // ErrSpace is returned by ParseSpace for a name it does not know.
 var ErrSpace = errors.New("controlsde: unknown space")
 
-// ParseSpace returns the manifold named by spec (case-insensitive):
+// ParseSpace returns the manifold named by spec (case-insensitive); it
+// accepts the names of internal/draw.ParseManifold (rN, sK, so3, tN) and
+// the long forms:
 //
 //	"s2", "s<n>", "sphere:<n>"     the sphere S^n ⊂ R^{n+1} (n ≥ 1)
 //	"so3"                          the rotation group SO(3)
@@ -83,27 +85,30 @@ type BrownianOptions struct {
 	Start     []float64
 }
 
-// MomentCheck compares a Monte Carlo mean with its exact value.
+// MomentCheck compares a Monte Carlo mean with its exact value (the JSON
+// form matches internal/draw.MomentResult).
 type MomentCheck struct {
-	Name     string  // the statistic, e.g. "E<x0,X_T>"
-	Estimate float64 // sample mean
-	StdErr   float64 // its standard error
-	Exact    float64 // exact value for Brownian motion (manifolds.md)
-	Z        float64 // (Estimate − Exact)/StdErr
+	Name   string  `json:"name"`    // the statistic, e.g. "E<x0,X_T>"
+	Mean   float64 `json:"mean"`    // sample mean
+	StdErr float64 `json:"std_err"` // its standard error
+	Exact  float64 `json:"exact"`   // exact value for Brownian motion (manifolds.md)
+	Z      float64 `json:"z"`       // (Mean − Exact)/StdErr; |Z| > 4 signals a wrong scheme or too coarse a grid
 }
 
 // BrownianReport is the outcome of SimulateBrownian: the samples X_T (N·Dim
-// values) and the moment checks, for a CLI to print and write.
+// values) and the moment checks, for a CLI to print (or marshal as JSON)
+// and to write with internal/fileio.WriteMatrixFile.
 type BrownianReport struct {
-	Space     string
-	Method    string
-	T         float64
-	Steps     int
-	Particles int
-	Dim       int
-	Start     []float64
-	Samples   []float64
-	Moments   []MomentCheck
+	Space     string        `json:"space"`
+	Method    string        `json:"method"`
+	T         float64       `json:"t"`
+	Steps     int           `json:"steps"`
+	Particles int           `json:"particles"`
+	Seed      uint64        `json:"seed"`
+	Dim       int           `json:"dim"` // ambient dimension of a sample
+	Start     []float64     `json:"start"`
+	Samples   []float64     `json:"-"` // Particles × Dim values
+	Moments   []MomentCheck `json:"moments"`
 }
 
 // SimulateBrownian runs standard Brownian motion (generator ½Δ) on the
@@ -161,7 +166,7 @@ func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 		return nil, err
 	}
 	rep := &BrownianReport{Space: o.Space, Method: fmt.Sprintf("%T", meth), T: o.T, Steps: o.Steps,
-		Particles: o.Particles, Dim: d, Start: append([]float64(nil), x0...), Samples: res.X}
+		Particles: o.Particles, Seed: o.Seed, Dim: d, Start: append([]float64(nil), x0...), Samples: res.X}
 	rep.Method = strings.TrimPrefix(rep.Method, "controlsde.")
 	T := o.T
 	check := func(name string, exact float64, f func(x []float64) float64) {
@@ -170,7 +175,7 @@ func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 		if se > 0 {
 			z = (mean - exact) / se
 		}
-		rep.Moments = append(rep.Moments, MomentCheck{Name: name, Estimate: mean, StdErr: se, Exact: exact, Z: z})
+		rep.Moments = append(rep.Moments, MomentCheck{Name: name, Mean: mean, StdErr: se, Exact: exact, Z: z})
 	}
 	inner := func(x []float64) float64 {
 		var s float64
