@@ -117,7 +117,7 @@ func (v tiltTarget) LogDensity(x []float64) float64 {
 	return v.kappa * s
 }
 
-func (v tiltTarget) Grad(dst, x []float64) {
+func (v tiltTarget) GradLogDensity(dst, x []float64) float64 {
 	var s float64
 	for i := range x {
 		s += v.mu[i] * x[i]
@@ -125,6 +125,7 @@ func (v tiltTarget) Grad(dst, x []float64) {
 	for i := range dst {
 		dst[i] = v.kappa * (v.mu[i] - s*x[i])
 	}
+	return v.kappa * s
 }
 
 func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
@@ -139,7 +140,7 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	}{
 		{"sphere-geodesic-em", Problem{
 			Reference: Reference{Space: s2},
-			Control:   ControlFunc{Dim: 3, F: func(dst []float64, t float64, x []float64) { tilt.Grad(dst, x) }},
+			Control:   ControlFunc{Dim: 3, F: func(dst []float64, t float64, x []float64) { tilt.GradLogDensity(dst, x) }},
 			Target:    tilt}, EulerMaruyama{}},
 		{"r2-heun-follmer", Problem{
 			Reference: Reference{Space: manifold.NewEuclidean(2)},
@@ -240,7 +241,8 @@ func TestFollmerClosedForm(t *testing.T) {
 	x := []float64{0.3, -0.2}
 	f.Control(u, 1, x)
 	g := make([]float64, 2)
-	gm.Grad(g, x)
+	lg := gm.GradLogDensity(g, x)
+	assert.InDelta(t, gm.LogDensity(x), lg, 1e-14)
 	V := sch.Integral(1)
 	for i := range u {
 		assert.InDelta(t, sch.Sigma(1)*(g[i]+x[i]/V), u[i], 1e-12)

@@ -26,7 +26,8 @@ type Result struct {
 	// LogWeight[i] = −(RunningCost + StochasticCost + TerminalCost); both
 	// nil without a target.
 	TerminalCost, LogWeight []float64
-	// Estimates summarises LogWeight (zero without a target).
+	// Estimates summarises LogWeight (zero without a target and after a
+	// divergence).
 	Estimates Estimates
 	// Trajectory holds the recorded batches, frame after frame, when
 	// Settings.RecordEvery > 0; TrajectoryTimes holds their times.
@@ -210,11 +211,12 @@ func (e *engine) run() (*Result, error) {
 		}()
 	}
 	wg.Wait()
+	if e.divErr != nil {
+		// Partial paths have no meaningful weights: Estimates stays zero.
+		return r, e.divErr
+	}
 	if r.LogWeight != nil {
 		r.Estimates = Estimate(r.LogWeight)
-	}
-	if e.divErr != nil {
-		return r, e.divErr
 	}
 	return r, nil
 }

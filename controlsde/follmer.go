@@ -46,8 +46,8 @@ func NewGaussianMixture(weights, means, variances []float64, logScale float64) (
 // Dim returns d.
 func (g *GaussianMixture) Dim() int { return g.d }
 
-// LogZ returns LogScale.
-func (g *GaussianMixture) LogZ() float64 { return g.logScale }
+// LogZ returns LogScale and true.
+func (g *GaussianMixture) LogZ() (float64, bool) { return g.logScale, true }
 
 func (g *GaussianMixture) compLogProb(k int, x []float64) float64 {
 	m := g.means[k*g.d : (k+1)*g.d]
@@ -71,9 +71,9 @@ func (g *GaussianMixture) LogDensity(x []float64) float64 {
 	return g.logScale + m + math.Log(s)
 }
 
-// Grad writes ∇ log γ(x) = Σ_k r_k(x) (m_k − x)/s_k², r_k the posterior
-// responsibilities, into dst.
-func (g *GaussianMixture) Grad(dst, x []float64) {
+// GradLogDensity writes ∇ log γ(x) = Σ_k r_k(x) (m_k − x)/s_k², r_k the
+// posterior responsibilities, into dst and returns log γ(x).
+func (g *GaussianMixture) GradLogDensity(dst, x []float64) float64 {
 	if len(x) != g.d || len(dst) != g.d {
 		panic("controlsde: GaussianMixture: dimension mismatch")
 	}
@@ -92,6 +92,7 @@ func (g *GaussianMixture) Grad(dst, x []float64) {
 	for i := range dst {
 		dst[i] /= s
 	}
+	return g.logScale + m + math.Log(s)
 }
 
 // Rand writes an exact draw from the normalised mixture into dst.
@@ -245,8 +246,8 @@ func (f *Follmer) Control(dst []float64, t float64, x []float64) {
 //	u(t, x) = σ(t) ∇ log (1/K) Σ_k f(x + √τ z_k)
 //	        = σ(t) Σ_k softmax_k(log f(y_k)) (∇ log γ(y_k) + y_k/V),  y_k = x + √τ z_k,
 //
-// the gradient taken through f. It costs K target evaluations and
-// gradients per point and is biased for finite K (consistent as K → ∞);
+// the gradient taken through f. It costs K calls of GradLogDensity per
+// point and is biased for finite K (consistent as K → ∞);
 // path weights stay exact for the chain simulated, whatever the bias.
 type MCFollmer struct {
 	target  Target
@@ -305,8 +306,7 @@ func (f *MCFollmer) Control(dst []float64, t float64, x []float64) {
 				f.y[i] = xp[i] + sqtau*zk[i]
 				y2 += f.y[i] * f.y[i]
 			}
-			lf := f.target.LogDensity(f.y) + 0.5*y2/V
-			f.target.Grad(f.g, f.y)
+			lf := f.target.GradLogDensity(f.g, f.y) + 0.5*y2/V
 			var scale float64
 			m, sum, scale = lseAddScale(m, sum, lf)
 			wk := math.Exp(lf - m)

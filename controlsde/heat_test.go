@@ -110,5 +110,6 @@ type wnTarget struct {
 }
 
 func (w wnTarget) LogDensity(x []float64) float64 { return w.logZ + w.wn.LogProb(x) }
-func (w wnTarget) Grad(dst, x []float64)          { w.wn.Score(dst, x) }
-func (w wnTarget) LogZ() float64                  { return w.logZ }
+func (w wnTarget) GradLogDensity(dst, x []float64) float64 {
+	return w.logZ + w.wn.LogProbScore(dst, x)
+}

@@ -72,17 +72,21 @@ func (c ControlFunc) Control(dst []float64, t float64, x []float64) {
 
 // Target is an unnormalised density γ on a manifold, the law a sampler
 // aims at: γ = Z π with π a probability density (with respect to the
-// Riemannian volume) and Z unknown in general.
+// Riemannian volume) and Z unknown in general. Its method set is a subset
+// of datasets.Target, so every datasets target is a controlsde Target.
 type Target interface {
 	// LogDensity returns log γ(x).
 	LogDensity(x []float64) float64
-	// Grad writes the Riemannian gradient ∇ log γ(x) into dst.
-	Grad(dst, x []float64)
+	// GradLogDensity writes the Riemannian gradient ∇ log γ(x) into dst
+	// and returns log γ(x); dst must not alias x.
+	GradLogDensity(dst, x []float64) float64
 }
 
-// LogZer is implemented by targets whose normaliser Z = ∫γ is known exactly.
+// LogZer is implemented by targets whose normaliser Z = ∫γ may be known
+// exactly: LogZ returns log Z and true where it is (the datasets.Target
+// convention).
 type LogZer interface {
-	LogZ() float64
+	LogZ() (float64, bool)
 }
 
 // Reference describes the uncontrolled reference process

@@ -127,7 +127,10 @@ type igso3Target struct {
 }
 
 func (g igso3Target) LogDensity(x []float64) float64 { return g.logZ + g.d.LogProb(x) }
-func (g igso3Target) Grad(dst, x []float64)          { g.d.Score(dst, x) }
+func (g igso3Target) GradLogDensity(dst, x []float64) float64 {
+	g.d.Score(dst, x)
+	return g.LogDensity(x)
+}
 
 func TestSO3WeightsExact(t *testing.T) {
 	// Brownian reference on SO(3) from I to T = 1 by exact IGSO(3) steps;
