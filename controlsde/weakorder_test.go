@@ -86,10 +86,16 @@ func TestWeakOrderOU(t *testing.T) {
 	})
 }
 
-// expCosChi returns E cos(√h R), R² ~ χ²_k, by the midpoint rule on
-// [0, 12+√k·3] with 20000 cells (the integrand is smooth and its tail
-// beyond the range is below 1e-25).
+// expCosChi returns E cos(√h R), R² ~ χ²_k (see expChi).
 func expCosChi(h float64, k int) float64 {
+	sq := math.Sqrt(h)
+	return expChi(k, func(r float64) float64 { return math.Cos(sq * r) })
+}
+
+// expChi returns E f(R), R² ~ χ²_k, for bounded smooth f by the midpoint
+// rule on [0, 12+3√k] with 20000 cells (the integrand is smooth and the
+// tail beyond the range is below 1e-25).
+func expChi(k int, f func(r float64) float64) float64 {
 	lg, _ := math.Lgamma(float64(k) / 2)
 	hi := 12 + 3*math.Sqrt(float64(k))
 	const n = 20000
@@ -98,7 +104,7 @@ func expCosChi(h float64, k int) float64 {
 	for i := 0; i < n; i++ {
 		r := (float64(i) + 0.5) * dr
 		logd := float64(k-1)*math.Log(r) - r*r/2 - (float64(k)/2-1)*math.Ln2 - lg
-		s += math.Cos(math.Sqrt(h)*r) * math.Exp(logd)
+		s += f(r) * math.Exp(logd)
 	}
 	return s * dr
 }
