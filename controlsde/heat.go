@@ -9,13 +9,14 @@ import (
 
 // heatKernel returns the law of Brownian motion on m started at x0 after
 // time t (generator ½Δ), where the manifold layer provides it in closed
-// form: the wrapped normal on T^n, manifold.SphereHeat on S^{d−1} and
-// manifold.IGSO3 on SO(3).
-func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProber, bool) {
+// form: the wrapped normal on T^n, manifold.SphereHeat on S^{d−1},
+// manifold.IGSO3 on SO(3), N(x0, tI) on R^n inside a product, and the
+// product of these on a manifold.Product (independent factors).
+func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.Distribution, bool) {
 	if x0 == nil || !(t > 0) {
 		return nil, false
 	}
-	switch m.(type) {
+	switch s := m.(type) {
 	case manifold.Torus:
 		wn, err := manifold.NewWrappedNormal(x0, t)
 		if err != nil {
@@ -34,6 +35,22 @@ func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.LogProbe
 			return nil, false
 		}
 		return h, true
+	case manifold.Euclidean:
+		return isoGaussian{mean: append([]float64(nil), x0...), v: t}, true
+	case manifold.Product:
+		ds := make([]manifold.Distribution, s.NumFactors())
+		for i := range ds {
+			d, ok := heatKernel(s.Factor(i), x0[s.Offset(i):s.Offset(i+1)], t)
+			if !ok {
+				return nil, false
+			}
+			ds[i] = d
+		}
+		pd, err := manifold.NewProductDist(ds...)
+		if err != nil {
+			return nil, false
+		}
+		return pd, true
 	}
 	return nil, false
 }
@@ -45,10 +62,19 @@ type heatStepperI interface {
 	heatStep(x []float64, k int, w *worker)
 }
 
-// hasHeatStepper reports whether exact Brownian steps exist on m.
+// hasHeatStepper reports whether exact Brownian steps exist on m (a
+// product needs them on every factor; Euclidean factors have them).
 func hasHeatStepper(m manifold.Manifold) bool {
-	switch m.(type) {
+	switch s := m.(type) {
 	case manifold.Torus, manifold.Sphere, manifold.SO3:
+		return true
+	case manifold.Product:
+		for i := 0; i < s.NumFactors(); i++ {
+			f := s.Factor(i)
+			if _, ok := f.(manifold.Euclidean); !ok && !hasHeatStepper(f) {
+				return false
+			}
+		}
 		return true
 	}
 	return false
@@ -115,8 +141,47 @@ func newHeatStepper(m manifold.Manifold, dnu []float64) (heatStepperI, error) {
 			h.k[k] = hk
 		}
 		return h, nil
+	case manifold.Euclidean:
+		sd := make([]float64, len(dnu))
+		for k, v := range dnu {
+			sd[k] = math.Sqrt(v)
+		}
+		return euclidHeat{sd: sd}, nil
+	case manifold.Product:
+		ph := productHeat{p: s, f: make([]heatStepperI, s.NumFactors())}
+		for i := range ph.f {
+			h, err := newHeatStepper(s.Factor(i), dnu)
+			if err != nil {
+				return nil, err
+			}
+			ph.f[i] = h
+		}
+		return ph, nil
 	}
 	return nil, fmt.Errorf("%w: no exact transition on %T", ErrUnsupported, m)
+}
+
+// euclidHeat steps Brownian motion on a Euclidean factor of a product:
+// x ← x + √Δν ξ.
+type euclidHeat struct{ sd []float64 }
+
+func (h euclidHeat) heatStep(x []float64, k int, w *worker) {
+	sd := h.sd[k]
+	for i := range x {
+		x[i] += sd * w.sign * w.rng.NormFloat64()
+	}
+}
+
+// productHeat steps each factor of a product exactly, in factor order.
+type productHeat struct {
+	p manifold.Product
+	f []heatStepperI
+}
+
+func (h productHeat) heatStep(x []float64, k int, w *worker) {
+	for i, f := range h.f {
+		f.heatStep(x[h.p.Offset(i):h.p.Offset(i+1)], k, w)
+	}
 }
 
 // so3Heat steps Brownian motion on SO(3) exactly: R ← R·E with E drawn

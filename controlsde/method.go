@@ -208,9 +208,10 @@ func (Heun) advance(w *worker, x []float64, lo int, st *stepInfo) {
 // step is exactly ½|u|²Δt + u·ΔW, and the reference marginal is exact, so
 // path weights are exact for the discrete chain at any Δt (soc.md).
 //
-// On the torus, on spheres and on SO(3) Exact draws Brownian steps from
-// the heat kernel (wrapped normal; manifold.SphereHeat.RandFrom; R·E with
-// E ~ manifold.IGSO3 from I; tables built once per distinct step variance); a control is then not allowed, and Antithetic
+// On the torus, on spheres, on SO(3) and on products of these and R^n,
+// Exact draws Brownian steps from the heat kernel (wrapped normal;
+// manifold.SphereHeat.RandFrom; R·E with E ~ manifold.IGSO3 from I;
+// x + √Δν ξ; tables built once per distinct step variance); a control is then not allowed, and Antithetic
 // pairs are not antithetic on spheres.
 type Exact struct{}
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 
 	"github.com/geosoc/geosoc/manifold"
@@ -144,6 +145,9 @@ func isEuclidean(m manifold.Manifold) bool {
 //     c = OUVariance (1 − a²) for OU, a = 1 and c = Δν for Brownian motion
 //     (m₀ = Start, v₀ = StartVariance).
 //   - compact manifold, no Drift, X₀ uniform: the uniform law.
+//   - Brownian motion (no Drift) from Start on T^n, S^{d−1}, SO(3) and
+//     products of these and R^n: the heat kernel (wrapped normal,
+//     manifold.SphereHeat, manifold.IGSO3, their product).
 //   - Reference.Terminal when set (returned for every t).
 //
 // Otherwise it returns ErrNoMarginal.
@@ -200,10 +204,28 @@ func (r *Reference) ouCoeffs(s, t float64) (a, c float64) {
 	return 1, dnu
 }
 
-// isoGaussian is N(mean, v I) on R^n.
+// isoGaussian is N(mean, v I) on R^n, a manifold.Distribution.
 type isoGaussian struct {
 	mean []float64
 	v    float64
+}
+
+// Space returns R^n.
+func (g isoGaussian) Space() manifold.Manifold { return manifold.NewEuclidean(len(g.mean)) }
+
+// Score writes (m − x)/v into dst.
+func (g isoGaussian) Score(dst, x []float64) {
+	for i, m := range g.mean {
+		dst[i] = (m - x[i]) / g.v
+	}
+}
+
+// Rand writes m + √v ξ into dst.
+func (g isoGaussian) Rand(dst []float64, rng *rand.Rand) {
+	sd := math.Sqrt(g.v)
+	for i, m := range g.mean {
+		dst[i] = m + sd*rng.NormFloat64()
+	}
 }
 
 // LogProb returns −|x − m|²/(2v) − (n/2) log(2πv).
