@@ -25,8 +25,8 @@
 // by right multiplication R·Exp([ω]×); Heun is the stochastic Heun scheme
 // for additive noise on R^n (weak order 2); Exact uses the exact transition
 // of the reference (Brownian motion and OU/VP on R^n with the control as a
-// mean shift, heat-kernel steps on the torus). Time grids are uniform,
-// geometric, cosine or given. Every scheme uses the root-mean-square noise
+// mean shift; heat-kernel steps on T^n, S^{d−1}, SO(3) and their products).
+// Time grids are uniform, geometric, cosine or given. Every scheme uses the root-mean-square noise
 // level σ̄ = √(Δν/Δt) of each step, so the reference noise has its exact
 // variance on any grid.
 //
@@ -40,9 +40,11 @@
 //
 // with the estimators log Ẑ (log-mean-exp), ELBO (mean) and ESS/N
 // (Estimate), and the forward (EUBO) weights of target samples
-// (ForwardLogWeights). For Euler steps with b = 0 and for the Exact scheme
-// the formula is the exact density ratio of the discrete chains, so Ẑ is
-// unbiased at any step size. The Föllmer drift (Follmer, closed form for
+// (ForwardLogWeights). On R^n, for Euler steps with b = 0 and for the Exact
+// scheme (Brownian or OU/VP reference), the formula is the exact density
+// ratio of the discrete chains, so Ẑ is unbiased at any step size; on
+// curved manifolds the reference marginal in g is the continuous heat
+// kernel, which the Euler chains match only to O(Δt). The Föllmer drift (Follmer, closed form for
 // Gaussian-mixture targets) is the optimal control of a Brownian reference
 // from 0: with it every continuous path has weight Z. MCFollmer estimates
 // it for any target, the training-free baseline.

@@ -332,7 +332,7 @@ type DivergenceError struct {
 	Time     float64 // t_{k+1}
 	Residual float64 // Manifold.Residual of the state (+Inf when not finite)
 	Reason   string  // "not finite", "off manifold" or "weight not finite"
-	Count    int     // number of particles that diverged
+	Count    int     // number of particles found diverged (each block stops at its first divergence)
 }
 
 func (e *DivergenceError) Error() string {
