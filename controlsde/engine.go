@@ -87,8 +87,10 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 	}
 	e := &engine{p: &p, s: s, method: method, m: m, d: d, n: s.Particles, sch: p.Reference.sigma()}
 	switch m.(type) {
-	case manifold.Euclidean, manifold.Torus:
+	case manifold.Euclidean:
 		e.flat = true
+	case manifold.Torus:
+		e.flat, e.torus = true, true
 	}
 	if tr, ok := m.(manifold.TangentRander); ok && !e.flat {
 		e.noise = tr
@@ -125,6 +127,7 @@ type engine struct {
 	refT   manifold.LogProber
 	nu     []float64 // ν(t_k)
 	flat   bool      // every ambient vector is tangent (R^n, T^n): skip ProjectTangent
+	torus  bool      // the space is manifold.Torus (Exp = wrap(x + v), inlined)
 	heat   heatStepperI
 	noise  manifold.TangentRander // standard tangent normals where projection is not (SO(3), products)
 
@@ -397,7 +400,20 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 	count := 0
 	for j := 0; j < len(x)/d; j++ {
 		i := lo + j
-		r := e.m.Residual(x[j*d : (j+1)*d])
+		var r float64
+		if e.flat {
+			// R^n and T^n (whose Exp wraps): only finiteness can fail, and
+			// v − v is 0 exactly for finite v, NaN otherwise.
+			var z float64
+			for _, v := range x[j*d : (j+1)*d] {
+				z += v - v
+			}
+			if z != 0 || math.IsNaN(z) {
+				r = math.Inf(1)
+			}
+		} else {
+			r = e.m.Residual(x[j*d : (j+1)*d])
+		}
 		reason := ""
 		switch {
 		case math.IsNaN(r) || math.IsInf(r, 0):

@@ -3,6 +3,8 @@ package controlsde
 import (
 	"fmt"
 	"math"
+
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // Method is an integrator: it advances a block of particles by one step of
@@ -74,6 +76,25 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 	w.fields(u, b, x, st.t, st)
 	xi, v := w.xi, w.v
 	noise := st.sbar * st.sqdt
+	if e.flat && !st.hasU && !st.hasB {
+		// Brownian motion on R^n or T^n: the loop below fused into one pass
+		// (the same arithmetic: sign·noise is exact, sign = ±1).
+		for j := 0; j < n; j++ {
+			w.use(lo + j)
+			s := w.sign * noise
+			xj := x[j*d : (j+1)*d]
+			if e.torus {
+				for c := range xj {
+					xj[c] = manifold.TorusWrap(xj[c] + s*w.rng.NormFloat64())
+				}
+			} else {
+				for c := range xj {
+					xj[c] += s * w.rng.NormFloat64()
+				}
+			}
+		}
+		return
+	}
 	ts, hasTS := e.noise, e.noise != nil
 	for j := 0; j < n; j++ {
 		i := lo + j
@@ -113,12 +134,23 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 				v[c] += st.dt * bj[c]
 			}
 		}
-		if project {
+		switch {
+		case e.torus:
+			// Torus.Exp inlined: the same arithmetic, wrap(x + v).
+			for c := range v {
+				xj[c] = manifold.TorusWrap(xj[c] + v[c])
+			}
+		case e.flat:
+			// Euclidean.Exp (and Project) inlined: x + v.
+			for c := range v {
+				xj[c] += v[c]
+			}
+		case project:
 			for c := range v {
 				v[c] += xj[c]
 			}
 			m.Project(xj, v)
-		} else {
+		default:
 			m.Exp(xj, xj, v)
 		}
 	}
