@@ -145,6 +145,9 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		{"r2-heun-follmer", Problem{
 			Reference: Reference{Space: manifold.NewEuclidean(2)},
 			Control:   NewFollmer(gm, nil, 1), Target: gm}, Heun{}},
+		{"so3-lie", Problem{Reference: Reference{Space: manifold.NewSO3(), Start: identity3}}, LieEM{}},
+		{"t3-em", Problem{Reference: Reference{Space: manifold.NewTorus(3)}}, EulerMaruyama{}},
+		{"s2-exact", Problem{Reference: Reference{Space: s2, Start: []float64{0, 0, 1}}}, Exact{}},
 		{"r2-exact-vp", Problem{
 			Reference: Reference{Space: manifold.NewEuclidean(2), Sigma: LinearBeta{Min: 0.1, Max: 10}, OUVariance: 1, StartVariance: 1},
 			Control:   NewFollmer(gm, nil, 1), Target: gm}, Exact{}},
