@@ -135,3 +135,25 @@ func TestBatch(t *testing.T) {
 		require.Less(t, s.Residual(e[3*i:3*i+3]), exactTol)
 	}
 }
+
+func TestRandTangentCovariance(t *testing.T) {
+	// The standard tangent normal has E⟨v, e⟩² = |e|² for every tangent e
+	// (covariance = identity in the Riemannian metric). Checked on SO(3),
+	// where ambient projection would give ½, and on a product containing it.
+	rng := newRand(21)
+	cases := []Manifold{NewSO3(), NewSphere(3), NewProduct(NewSphere(3), NewSO3(), NewTorus(2))}
+	for _, m := range cases {
+		d := m.AmbientDim()
+		x, v, e := make([]float64, d), make([]float64, d), make([]float64, d)
+		m.Rand(x, rng)
+		randTangentLen(m, e, x, 1, rng)
+		n := 20000
+		s := make([]float64, n)
+		for i := range s {
+			RandTangent(m, v, x, rng)
+			ip := m.Inner(x, v, e)
+			s[i] = ip * ip
+		}
+		requireMean(t, s, 1, "E⟨v,e⟩² for unit tangent e")
+	}
+}

@@ -74,12 +74,27 @@ func Norm(m Manifold, x, v []float64) float64 {
 	return math.Sqrt(m.Inner(x, v, v))
 }
 
-// RandTangent writes a standard Gaussian tangent vector at x into dst: the
-// ambient standard normal projected to T_xM. For the embedded manifolds of
-// this package the result is the standard normal law of the tangent space
-// with its Riemannian inner product. It is the Brownian increment over unit
-// time.
+// TangentRander wraps the RandTangent method.
+//
+// RandTangent writes a draw from the standard normal law of T_xM with its
+// Riemannian inner product into dst: the Brownian increment over unit time
+// for the generator ½Δ. Manifolds whose metric is not the one induced by
+// the ambient Euclidean inner product (SO(3) with ½ tr(AᵀB)) implement it.
+type TangentRander interface {
+	RandTangent(dst, x []float64, rng *rand.Rand)
+}
+
+// RandTangent writes a standard Gaussian tangent vector at x into dst: a
+// draw from the standard normal law of T_xM with its Riemannian inner
+// product, the Brownian increment over unit time. If m implements
+// TangentRander its method is used; otherwise the ambient standard normal
+// is projected to T_xM, which is exact when the metric is the one induced
+// by the ambient inner product (Euclidean space, spheres, tori).
 func RandTangent(m Manifold, dst, x []float64, rng *rand.Rand) {
+	if tr, ok := m.(TangentRander); ok {
+		tr.RandTangent(dst, x, rng)
+		return
+	}
 	for i := range dst {
 		dst[i] = rng.NormFloat64()
 	}

@@ -35,12 +35,12 @@ import (
 //	P_R V       = R·skew(RᵀV),  skew(A) = (A − Aᵀ)/2
 //	Γ_{R→Y}(R[η]×) = Y[Exp(−[ξ]×/2) η]×,  ξ = LogBody(R, Y)
 //
-// Note on Gaussian tangent vectors: the package function RandTangent
-// projects an ambient standard normal matrix, which on SO(3) gives body
-// vectors ω ~ N(0, ½I₃) because the ambient (Frobenius) inner product is
-// twice the metric. The method SO3.RandTangent draws ω ~ N(0, I₃), the
-// standard normal law of the tangent space with this metric, i.e. the
-// Brownian increment over unit time for the generator ½Δ.
+// Note on Gaussian tangent vectors: projecting an ambient standard normal
+// matrix would give body vectors ω ~ N(0, ½I₃), because the ambient
+// (Frobenius) inner product is twice the metric. SO3 therefore implements
+// TangentRander: SO3.RandTangent (and so the package function RandTangent)
+// draws ω ~ N(0, I₃), the standard normal law of the tangent space with this
+// metric, i.e. the Brownian increment over unit time for the generator ½Δ.
 type SO3 struct{}
 
 // NewSO3 returns the rotation group SO(3).
@@ -450,8 +450,7 @@ func (SO3) Rand(dst []float64, rng *rand.Rand) {
 
 // RandTangent writes R[ω]× with ω ~ N(0, I₃) into dst: the standard normal
 // law of T_R SO(3) with the metric ½ tr(AᵀB), the Brownian increment over
-// unit time for the generator ½Δ. (The package function RandTangent gives
-// ω ~ N(0, ½I₃) on SO(3); see the type's doc comment.)
+// unit time for the generator ½Δ.
 func (SO3) RandTangent(dst, x []float64, rng *rand.Rand) {
 	checkLen("SO3.RandTangent", 9, dst, x)
 	w1, w2, w3 := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()

@@ -71,7 +71,11 @@ func (s Sphere) ProjectTangent(dst, x, v []float64) {
 func (s Sphere) Exp(dst, x, v []float64) {
 	checkLen("Sphere.Exp", s.d, dst, x, v)
 	t := norm(v)
-	c, sc := math.Cos(t), sinc(t)
+	sn, c := math.Sincos(t)
+	sc := sinc(t)
+	if t >= 1e-3 {
+		sc = sn / t
+	}
 	var n2 float64
 	for i := range dst {
 		y := c*x[i] + sc*v[i]

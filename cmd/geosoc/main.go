@@ -1,0 +1,49 @@
+// Command geosoc generates samples that obey geometry, symmetry and
+// physics. Run `geosoc --help` for the commands.
+//
+// Errors print one line to standard error and exit with status 2.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.Execute(); err != nil {
+		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+		fmt.Fprintf(stderr, "geosoc: %s\n", msg)
+		return 2
+	}
+	return 0
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "geosoc",
+		Short: "Samples that obey geometry, symmetry and physics",
+		Long: `geosoc generates samples on structured spaces: spheres, SO(3), tori and
+products, with exact densities, heat kernels and samplers, and controlled
+SDEs whose path weights say how far samples are from their target.`,
+		Example: `  geosoc draw --manifold s2 --dist heat --t 0.5 --n 100000 --seed 1
+  geosoc draw --manifold so3 --dist heat --t 0.3 --out samples.npy`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newDrawCmd(), newTargetsCmd())
+	return root
+}

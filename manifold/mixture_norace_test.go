@@ -1,0 +1,6 @@
+//go:build !race
+
+package manifold
+
+// mixtureRace reports a -race build (see mixture_race_test.go).
+const mixtureRace = false
