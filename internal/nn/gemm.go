@@ -1,0 +1,211 @@
+package nn
+
+// Dense matrix products, written for the shapes of small networks
+// (dimensions up to a few hundred) in row-major order.
+//
+// Gemm follows the BLIS/GotoBLAS scheme (Goto & van de Geijn, "Anatomy of
+// high-performance matrix multiplication", ACM TOMS 34(3), 2008): B is
+// packed into column panels of width nr for a block of kc rows, A into row
+// panels of height mr, and a register-blocked micro-kernel adds the mr×nr
+// product of two panels to C. The packing absorbs the transposes, so one
+// kernel serves Y = XW, ∂X = ∂Y Wᵀ and ∂W += Xᵀ∂Y.
+
+const (
+	mr = 4   // micro-kernel rows
+	nr = 8   // micro-kernel columns
+	kc = 256 // k-block length
+)
+
+// Gemm adds op(A)·op(B) to C, where op(A) is m×k, op(B) is k×n and C is
+// m×n, all row-major with leading dimensions lda, ldb and ldc; op(X) is Xᵀ
+// when the trans flag is set. Each element of C is computed by one worker
+// as C_ij + Σ_{k-blocks} (Σ_{p in block} A_ip B_pj), the block sums in
+// increasing p, so the result does not depend on e.Workers().
+func Gemm(e *Exec, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("nn: negative Gemm dimension")
+	}
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	checkMat := func(s []float64, rows, cols, ld int) {
+		if ld < cols || len(s) < (rows-1)*ld+cols {
+			panic("nn: Gemm matrix too short")
+		}
+	}
+	if transA {
+		checkMat(a, k, m, lda)
+	} else {
+		checkMat(a, m, k, lda)
+	}
+	if transB {
+		checkMat(b, n, k, ldb)
+	} else {
+		checkMat(b, k, n, ldb)
+	}
+	checkMat(c, m, n, ldc)
+
+	np := (n + nr - 1) / nr
+	mp := (m + mr - 1) / mr
+	kb := min(k, kc)
+	e.bpack = grow(e.bpack, np*nr*kb)
+	if len(e.apack) < e.workers {
+		e.apack = append(e.apack, make([][]float64, e.workers-len(e.apack))...)
+	}
+	if len(e.tiles) < e.workers {
+		e.tiles = make([][mr * nr]float64, e.workers)
+	}
+	for w := range e.apack[:e.workers] {
+		e.apack[w] = grow(e.apack[w], mr*kb)
+	}
+	j := &e.gj
+	*j = gemmJob{e: e, transA: transA, m: m, n: n, np: np, a: a, lda: lda, c: c, ldc: ldc}
+	for p0 := 0; p0 < k; p0 += kc {
+		kl := min(kc, k-p0)
+		packB(e.bpack[:np*nr*kl], transB, b, ldb, p0, kl, n)
+		j.p0, j.kl = p0, kl
+		e.parallel(j, mp, 2)
+	}
+	j.a, j.c = nil, nil
+}
+
+type gemmJob struct {
+	e      *Exec
+	transA bool
+	m, n   int
+	np     int
+	a      []float64
+	lda    int
+	c      []float64
+	ldc    int
+	p0, kl int
+}
+
+// run computes the row panels [lo, hi) of C for the current k-block.
+func (j *gemmJob) run(w, lo, hi int) {
+	ap := j.e.apack[w][:mr*j.kl]
+	bp := j.e.bpack
+	tile := &j.e.tiles[w]
+	for ip := lo; ip < hi; ip++ {
+		i0 := ip * mr
+		mi := min(mr, j.m-i0)
+		packA(ap, j.transA, j.a, j.lda, i0, mi, j.p0, j.kl)
+		for jp := 0; jp < j.np; jp++ {
+			j0 := jp * nr
+			nj := min(nr, j.n-j0)
+			bpanel := bp[jp*nr*j.kl : (jp+1)*nr*j.kl]
+			if mi == mr && nj == nr {
+				kernel(j.kl, ap, bpanel, j.c[i0*j.ldc+j0:], j.ldc)
+				continue
+			}
+			*tile = [mr * nr]float64{}
+			kernel(j.kl, ap, bpanel, tile[:], nr)
+			for r := range mi {
+				crow := j.c[(i0+r)*j.ldc+j0 : (i0+r)*j.ldc+j0+nj]
+				for q := range crow {
+					crow[q] += tile[r*nr+q]
+				}
+			}
+		}
+	}
+}
+
+// packA writes rows i0..i0+mi of op(A), columns p0..p0+kl, into ap as
+// ap[p*mr+r] = op(A)[i0+r, p0+p], padding missing rows with zeros.
+func packA(ap []float64, trans bool, a []float64, lda, i0, mi, p0, kl int) {
+	if trans {
+		for p := range kl {
+			src := a[(p0+p)*lda+i0 : (p0+p)*lda+i0+mi]
+			dst := ap[p*mr : p*mr+mr]
+			copy(dst, src)
+			clear(dst[mi:])
+		}
+		return
+	}
+	if mi == mr {
+		r0 := a[i0*lda+p0 : i0*lda+p0+kl]
+		r1 := a[(i0+1)*lda+p0 : (i0+1)*lda+p0+kl]
+		r2 := a[(i0+2)*lda+p0 : (i0+2)*lda+p0+kl]
+		r3 := a[(i0+3)*lda+p0 : (i0+3)*lda+p0+kl]
+		ap = ap[:mr*kl]
+		for p := range kl {
+			d := ap[p*mr : p*mr+4 : p*mr+4]
+			d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+		}
+		return
+	}
+	for p := range kl {
+		for r := range mr {
+			v := 0.0
+			if r < mi {
+				v = a[(i0+r)*lda+p0+p]
+			}
+			ap[p*mr+r] = v
+		}
+	}
+}
+
+// packB writes rows p0..p0+kl of op(B) into column panels of width nr:
+// bp[jp*nr*kl + p*nr + q] = op(B)[p0+p, jp*nr+q], zero past column n.
+func packB(bp []float64, trans bool, b []float64, ldb, p0, kl, n int) {
+	np := (n + nr - 1) / nr
+	for jp := range np {
+		j0 := jp * nr
+		nj := min(nr, n-j0)
+		panel := bp[jp*nr*kl : (jp+1)*nr*kl]
+		if !trans {
+			for p := range kl {
+				dst := panel[p*nr : p*nr+nr]
+				copy(dst, b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+nj])
+				clear(dst[nj:])
+			}
+			continue
+		}
+		for q := range nr {
+			if q >= nj {
+				for p := range kl {
+					panel[p*nr+q] = 0
+				}
+				continue
+			}
+			src := b[(j0+q)*ldb+p0 : (j0+q)*ldb+p0+kl]
+			for p, v := range src {
+				panel[p*nr+q] = v
+			}
+		}
+	}
+}
+
+// kernelGo adds the mr×nr product of the packed panels a (k×mr) and b
+// (k×nr) to c: c[r*ldc+q] += Σ_p a[p*mr+r]·b[p*nr+q]. It works on 4×2
+// sub-blocks so the eight accumulators stay in registers.
+func kernelGo(k int, a, b, c []float64, ldc int) {
+	a = a[:k*mr]
+	b = b[:k*nr]
+	_ = c[3*ldc+nr-1]
+	for q := 0; q < nr; q += 2 {
+		var c00, c01, c10, c11, c20, c21, c30, c31 float64
+		for p := range k {
+			av := a[p*mr : p*mr+4 : p*mr+4]
+			bv := b[p*nr+q : p*nr+q+2 : p*nr+q+2]
+			b0, b1 := bv[0], bv[1]
+			a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c30 += a3 * b0
+			c31 += a3 * b1
+		}
+		c[q] += c00
+		c[q+1] += c01
+		c[ldc+q] += c10
+		c[ldc+q+1] += c11
+		c[2*ldc+q] += c20
+		c[2*ldc+q+1] += c21
+		c[3*ldc+q] += c30
+		c[3*ldc+q+1] += c31
+	}
+}
