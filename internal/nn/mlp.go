@@ -135,9 +135,9 @@ func NewMLP(a Arch, e *Exec) (*MLP, error) {
 func (m *MLP) Omegas() []float64 { return m.omega }
 
 // Params, Grads, ZeroGrad and Init act on the underlying Sequential.
-func (m *MLP) Params() []float64    { return m.Net.Params() }
-func (m *MLP) Grads() []float64     { return m.Net.Grads() }
-func (m *MLP) ZeroGrad()            { m.Net.ZeroGrad() }
+func (m *MLP) Params() []float64   { return m.Net.Params() }
+func (m *MLP) Grads() []float64    { return m.Net.Grads() }
+func (m *MLP) ZeroGrad()           { m.Net.ZeroGrad() }
 func (m *MLP) Init(rng *rand.Rand) { m.Net.Init(rng) }
 
 // Embed writes embed(t) (2·TimeFreqs values) into dst.
