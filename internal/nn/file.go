@@ -40,7 +40,7 @@ const (
 	// FormatVersion is the version of the file format written by Encode.
 	FormatVersion = 1
 	// MaxHeader bounds the JSON header length.
-	MaxHeader = 1 << 20
+	MaxHeader  = 1 << 20
 	formatName = "geosoc-nn"
 )
 
