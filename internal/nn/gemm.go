@@ -59,47 +59,64 @@ func Gemm(e *Exec, transA, transB bool, m, n, k int, a []float64, lda int, b []f
 		e.apack[w] = grow(e.apack[w], mr*kb)
 	}
 	j := &e.gj
-	*j = gemmJob{e: e, transA: transA, m: m, n: n, np: np, a: a, lda: lda, c: c, ldc: ldc}
+	*j = gemmJob{e: e, transA: transA, transB: transB, m: m, n: n, np: np, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
 	for p0 := 0; p0 < k; p0 += kc {
 		kl := min(kc, k-p0)
 		packB(e.bpack[:np*nr*kl], transB, b, ldb, p0, kl, n)
 		j.p0, j.kl = p0, kl
 		e.parallel(j, mp, 2)
 	}
-	j.a, j.c = nil, nil
+	j.a, j.b, j.c = nil, nil, nil
 }
+
+// packTransA selects packing for transposed A (row panels of Aᵀ are
+// columns of A, a whole row of A apart per step).
+const packTransA = false
 
 type gemmJob struct {
-	e      *Exec
-	transA bool
-	m, n   int
-	np     int
-	a      []float64
-	lda    int
-	c      []float64
-	ldc    int
-	p0, kl int
+	e              *Exec
+	transA, transB bool
+	m, n           int
+	np             int
+	a              []float64
+	lda            int
+	b              []float64
+	ldb            int
+	c              []float64
+	ldc            int
+	p0, kl         int
 }
 
-// run computes the row panels [lo, hi) of C for the current k-block.
+// run computes the row panels [lo, hi) of C for the current k-block. Full
+// row panels of A and full column panels of an untransposed B are read in
+// place through strides; transposed B and partial panels come packed.
 func (j *gemmJob) run(w, lo, hi int) {
 	ap := j.e.apack[w][:mr*j.kl]
-	bp := j.e.bpack
 	tile := &j.e.tiles[w]
 	for ip := lo; ip < hi; ip++ {
 		i0 := ip * mr
 		mi := min(mr, j.m-i0)
-		packA(ap, j.transA, j.a, j.lda, i0, mi, j.p0, j.kl)
+		var a []float64
+		var rs, cs int
+		switch {
+		case mi < mr || (j.transA && packTransA):
+			packA(ap, j.transA, j.a, j.lda, i0, mi, j.p0, j.kl)
+			a, rs, cs = ap, 1, mr
+		case j.transA:
+			a, rs, cs = j.a[j.p0*j.lda+i0:], 1, j.lda
+		default:
+			a, rs, cs = j.a[i0*j.lda+j.p0:], j.lda, 1
+		}
 		for jp := 0; jp < j.np; jp++ {
 			j0 := jp * nr
 			nj := min(nr, j.n-j0)
-			bpanel := bp[jp*nr*j.kl : (jp+1)*nr*j.kl]
+			b, ldb := j.e.bpack[jp*nr*j.kl:(jp+1)*nr*j.kl], nr
 			if mi == mr && nj == nr {
-				kernel(j.kl, ap, bpanel, j.c[i0*j.ldc+j0:], j.ldc)
+				kernel(j.kl, a, rs, cs, b, ldb, j.c[i0*j.ldc+j0:], j.ldc)
 				continue
 			}
 			*tile = [mr * nr]float64{}
-			kernel(j.kl, ap, bpanel, tile[:], nr)
+			kernel(j.kl, a, rs, cs, b, ldb, tile[:], nr)
 			for r := range mi {
 				crow := j.c[(i0+r)*j.ldc+j0 : (i0+r)*j.ldc+j0+nj]
 				for q := range crow {
@@ -176,20 +193,23 @@ func packB(bp []float64, trans bool, b []float64, ldb, p0, kl, n int) {
 	}
 }
 
-// kernelGo adds the mr×nr product of the packed panels a (k×mr) and b
-// (k×nr) to c: c[r*ldc+q] += Σ_p a[p*mr+r]·b[p*nr+q]. It works on 4×2
-// sub-blocks so the eight accumulators stay in registers.
-func kernelGo(k int, a, b, c []float64, ldc int) {
-	a = a[:k*mr]
-	b = b[:k*nr]
+// kernelGo adds the mr×nr product of a and b to c:
+// c[r*ldc+q] += Σ_p a[r*rs+p*cs]·b[p*ldb+q]. It works on 4×2 sub-blocks so
+// the eight accumulators stay in registers.
+func kernelGo(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64, ldc int) {
+	if k <= 0 {
+		return
+	}
+	_ = a[3*rs+(k-1)*cs]
+	_ = b[(k-1)*ldb+nr-1]
 	_ = c[3*ldc+nr-1]
 	for q := 0; q < nr; q += 2 {
 		var c00, c01, c10, c11, c20, c21, c30, c31 float64
 		for p := range k {
-			av := a[p*mr : p*mr+4 : p*mr+4]
-			bv := b[p*nr+q : p*nr+q+2 : p*nr+q+2]
+			o := p * cs
+			a0, a1, a2, a3 := a[o], a[o+rs], a[o+2*rs], a[o+3*rs]
+			bv := b[p*ldb+q : p*ldb+q+2 : p*ldb+q+2]
 			b0, b1 := bv[0], bv[1]
-			a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
 			c00 += a0 * b0
 			c01 += a0 * b1
 			c10 += a1 * b0
@@ -209,3 +229,6 @@ func kernelGo(k int, a, b, c []float64, ldc int) {
 		c[3*ldc+q+1] += c31
 	}
 }
+
+// kernelFunc is the micro-kernel signature.
+type kernelFunc func(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64, ldc int)

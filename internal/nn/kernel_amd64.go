@@ -10,12 +10,13 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 // xgetbv0 returns XCR0.
 func xgetbv0() (eax, edx uint32)
 
-// kernelFMA is the AVX2/FMA micro-kernel: it adds the 4×8 product of the
-// packed panels to c, holding the tile in eight 256-bit registers. The
-// caller guarantees len(a) ≥ 4k, len(b) ≥ 8k and len(c) ≥ 3·ldc + 8.
+// kernelFMA is the AVX2/FMA micro-kernel: like kernelGo it adds
+// Σ_p a[r*rs+p*cs]·b[p*ldb+q] to c[r*ldc+q] for r < 4, q < 8, holding the
+// tile in eight 256-bit registers. The caller guarantees k ≥ 1 and that
+// the indices are in range.
 //
 //go:noescape
-func kernelFMA(k int, a, b, c []float64, ldc int)
+func kernelFMA(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64, ldc int)
 
 // hasAVX2FMA reports whether the CPU and OS support AVX2 and FMA
 // (Intel SDM vol. 2A, CPUID leaves 1 and 7; XCR0 bits 1–2).
@@ -36,20 +37,23 @@ func hasAVX2FMA() bool {
 	return ebx7&(1<<5) != 0
 }
 
-func kernelFMAChecked(k int, a, b, c []float64, ldc int) {
+func kernelFMAChecked(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64, ldc int) {
 	if k <= 0 {
 		return
 	}
-	_ = a[mr*k-1]
-	_ = b[nr*k-1]
+	if rs < 0 || cs < 0 || ldb < nr || ldc < nr {
+		panic("nn: bad kernel strides")
+	}
+	_ = a[3*rs+(k-1)*cs]
+	_ = b[(k-1)*ldb+nr-1]
 	_ = c[3*ldc+nr-1]
-	kernelFMA(k, a, b, c, ldc)
+	kernelFMA(k, a, rs, cs, b, ldb, c, ldc)
 }
 
 var (
-	kernel     = kernelGo
-	kernelName = "go"
-	kernels    = map[string]func(k int, a, b, c []float64, ldc int){"go": kernelGo}
+	kernel     kernelFunc = kernelGo
+	kernelName            = "go"
+	kernels               = map[string]kernelFunc{"go": kernelGo}
 )
 
 func init() {

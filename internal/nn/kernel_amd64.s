@@ -21,17 +21,24 @@ TEXT ·xgetbv0(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
-// func kernelFMA(k int, a, b, c []float64, ldc int)
+// func kernelFMA(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64, ldc int)
 //
 // Y0..Y7 hold the 4×8 tile: row r in Y(2r) (columns 0–3) and Y(2r+1)
-// (columns 4–7). Each k step loads the 8 values of b, broadcasts the 4
-// values of a and issues 8 fused multiply-adds.
-TEXT ·kernelFMA(SB), NOSPLIT, $0-88
+// (columns 4–7). Each k step loads the 8 values of a row of b, broadcasts
+// the 4 values of a column of a and issues 8 fused multiply-adds.
+TEXT ·kernelFMA(SB), NOSPLIT, $0-112
 	MOVQ k+0(FP), CX
 	MOVQ a_base+8(FP), SI
-	MOVQ b_base+32(FP), DI
-	MOVQ c_base+56(FP), DX
-	MOVQ ldc+80(FP), R8
+	MOVQ rs+32(FP), R9
+	SHLQ $3, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ cs+40(FP), R11
+	SHLQ $3, R11
+	MOVQ b_base+48(FP), DI
+	MOVQ ldb+72(FP), R12
+	SHLQ $3, R12
+	MOVQ c_base+80(FP), DX
+	MOVQ ldc+104(FP), R8
 	SHLQ $3, R8
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
@@ -46,19 +53,19 @@ loop:
 	VMOVUPD      (DI), Y8
 	VMOVUPD      32(DI), Y9
 	VBROADCASTSD (SI), Y10
-	VBROADCASTSD 8(SI), Y11
+	VBROADCASTSD (SI)(R9*1), Y11
 	VFMADD231PD  Y8, Y10, Y0
 	VFMADD231PD  Y9, Y10, Y1
-	VBROADCASTSD 16(SI), Y12
+	VBROADCASTSD (SI)(R9*2), Y12
 	VFMADD231PD  Y8, Y11, Y2
 	VFMADD231PD  Y9, Y11, Y3
-	VBROADCASTSD 24(SI), Y13
+	VBROADCASTSD (SI)(R10*1), Y13
 	VFMADD231PD  Y8, Y12, Y4
 	VFMADD231PD  Y9, Y12, Y5
 	VFMADD231PD  Y8, Y13, Y6
 	VFMADD231PD  Y9, Y13, Y7
-	ADDQ         $32, SI
-	ADDQ         $64, DI
+	ADDQ         R11, SI
+	ADDQ         R12, DI
 	DECQ         CX
 	JNZ          loop
 
