@@ -77,7 +77,10 @@ func (a *Act) NumParams() int               { return 0 }
 func (a *Act) Bind(params, grads []float64) {}
 func (a *Act) Init(rng *rand.Rand)          {}
 
-const actGrain = 2048 // elements per worker below which splitting does not pay
+const (
+	actGrain = 2048 // elements per worker below which splitting does not pay
+	actBlock = 64   // elements per unit of work
+)
 
 func (a *Act) Forward(e *Exec, y, x []float64, n int) {
 	m := n * a.Dim
@@ -87,7 +90,7 @@ func (a *Act) Forward(e *Exec, y, x []float64, n int) {
 		a.sig = grow(a.sig, m)
 	}
 	a.x, a.y, a.back = x[:m], y[:m], false
-	e.parallel(a, m, actGrain)
+	e.parallel(a, (m+actBlock-1)/actBlock, actGrain/actBlock)
 	a.x, a.y = nil, nil
 }
 
@@ -104,11 +107,15 @@ func (a *Act) Backward(e *Exec, dx, dy, x, y []float64, n int, accumulate bool) 
 		panic("nn: activation Backward before Forward")
 	}
 	a.dx, a.dy, a.x, a.y, a.back = dx[:m], dy[:m], x[:m], y[:m], true
-	e.parallel(a, m, actGrain)
+	e.parallel(a, (m+actBlock-1)/actBlock, actGrain/actBlock)
 	a.dx, a.dy, a.x, a.y = nil, nil, nil, nil
 }
 
+// run works on the blocks [lo, hi) of actBlock elements. Splitting on
+// block boundaries keeps the vector code's share of the elements, and so
+// the results, independent of the number of workers.
 func (a *Act) run(_, lo, hi int) {
+	lo, hi = lo*actBlock, min(hi*actBlock, len(a.x))
 	if a.back {
 		a.backward(lo, hi)
 	} else {
@@ -125,6 +132,8 @@ func (a *Act) forward(lo, hi int) {
 	case SiLU:
 		s := a.sig[lo:hi]
 		s = s[:len(x)]
+		done := siluVec(x, y, s)
+		x, y, s = x[done:], y[done:], s[done:]
 		for i, v := range x {
 			sv := 1 / (1 + math.Exp(-v))
 			s[i] = sv
@@ -180,3 +189,5 @@ func (a *Act) backward(lo, hi int) {
 		}
 	}
 }
+
+func siluVecNone(x, y, s []float64) int { return 0 }

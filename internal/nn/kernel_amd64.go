@@ -50,7 +50,41 @@ func kernelFMAChecked(k int, a []float64, rs, cs int, b []float64, ldb int, c []
 	kernelFMA(k, a, rs, cs, b, ldb, c, ldc)
 }
 
+// siluFMA writes s = σ(x) and y = x·σ(x) for the first len(x)&^3
+// elements with AVX2/FMA (see kernel_amd64.s for the exp evaluation).
+// The caller guarantees len(y), len(s) ≥ len(x).
+//
+//go:noescape
+func siluFMA(x, y, s []float64, c *[20][4]float64)
+
+func row4(v float64) [4]float64 { return [4]float64{v, v, v, v} }
+
+// siluConsts are the constants of siluFMA.
+var siluConsts = [20][4]float64{
+	row4(708), row4(-708), row4(1.4426950408889634),
+	row4(6.93147180369123816490e-01), // ln2 high part (math/exp.go Ln2Hi)
+	row4(1.90821492927058770002e-10), // ln2 low part (math/exp.go Ln2Lo)
+	row4(1.5*(1<<52) + 1023), row4(1),
+	row4(1.0 / 479001600), row4(1.0 / 39916800), row4(1.0 / 3628800),
+	row4(1.0 / 362880), row4(1.0 / 40320), row4(1.0 / 5040), row4(1.0 / 720),
+	row4(1.0 / 120), row4(1.0 / 24), row4(1.0 / 6), row4(0.5), row4(1), row4(1),
+}
+
+// siluVec computes s = σ(x), y = x·σ(x) for as many leading elements as
+// the vector code handles and returns how many.
+func siluVecFMA(x, y, s []float64) int {
+	n := len(x) &^ 3
+	if n == 0 {
+		return 0
+	}
+	_ = y[n-1]
+	_ = s[n-1]
+	siluFMA(x[:n], y, s, &siluConsts)
+	return n
+}
+
 var (
+	siluVec               = siluVecNone
 	kernel     kernelFunc = kernelGo
 	kernelName            = "go"
 	kernels               = map[string]kernelFunc{"go": kernelGo}
@@ -60,5 +94,6 @@ func init() {
 	if hasAVX2FMA() {
 		kernel, kernelName = kernelFMAChecked, "avx2fma"
 		kernels["avx2fma"] = kernelFMAChecked
+		siluVec = siluVecFMA
 	}
 }

@@ -90,3 +90,65 @@ loop:
 	VMOVUPD Y7, 32(DX)
 	VZEROUPPER
 	RET
+
+// func siluFMA(x, y, s []float64, c *[20][4]float64)
+//
+// For the first len(x) rounded down to a multiple of 4 elements:
+// s = σ(x) = 1/(1 + e^{−x}), y = x·s. e^a, a = clamp(−x, ±708), is
+// 2^k·p(r) with k = round(a·log₂e), r = a − k·ln2 (Cody–Waite, ln2 split
+// in two) and p the degree-12 Taylor polynomial of e^r on |r| ≤ ln2/2
+// (truncation error < 2e-16 relative). 2^k is built in the exponent bits
+// from k + 1023 + 1.5·2⁵². Constant rows of c (each broadcast ×4):
+// 0: 708, 1: −708, 2: log₂e, 3: ln2 high, 4: ln2 low, 5: 1.5·2⁵² + 1023,
+// 6: 1, 7..19: 1/12!, 1/11!, …, 1/0!.
+TEXT ·siluFMA(SB), NOSPLIT, $0-80
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y_base+24(FP), DI
+	MOVQ s_base+48(FP), DX
+	MOVQ c+72(FP), R8
+	SHRQ $2, CX
+	JZ   siludone
+	VMOVUPD 192(R8), Y14 // 1
+	VXORPD  Y15, Y15, Y15
+
+siluloop:
+	VMOVUPD      (SI), Y0
+	VSUBPD       Y0, Y15, Y1
+	VMINPD       0(R8), Y1, Y1
+	VMAXPD       32(R8), Y1, Y1
+	VMULPD       64(R8), Y1, Y2
+	VROUNDPD     $0, Y2, Y2
+	VMOVAPD      Y1, Y3
+	VFNMADD231PD 96(R8), Y2, Y3
+	VFNMADD231PD 128(R8), Y2, Y3
+	VMOVUPD      224(R8), Y4
+	VFMADD213PD  256(R8), Y3, Y4
+	VFMADD213PD  288(R8), Y3, Y4
+	VFMADD213PD  320(R8), Y3, Y4
+	VFMADD213PD  352(R8), Y3, Y4
+	VFMADD213PD  384(R8), Y3, Y4
+	VFMADD213PD  416(R8), Y3, Y4
+	VFMADD213PD  448(R8), Y3, Y4
+	VFMADD213PD  480(R8), Y3, Y4
+	VFMADD213PD  512(R8), Y3, Y4
+	VFMADD213PD  544(R8), Y3, Y4
+	VFMADD213PD  576(R8), Y3, Y4
+	VFMADD213PD  608(R8), Y3, Y4
+	VADDPD       160(R8), Y2, Y5
+	VPSLLQ       $52, Y5, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y14, Y4, Y4
+	VDIVPD       Y4, Y14, Y6
+	VMOVUPD      Y6, (DX)
+	VMULPD       Y0, Y6, Y7
+	VMOVUPD      Y7, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	ADDQ         $32, DX
+	DECQ         CX
+	JNZ          siluloop
+
+siludone:
+	VZEROUPPER
+	RET

@@ -10,3 +10,6 @@ var kernelName = "go"
 
 // kernels lists the micro-kernels this machine can run, for tests.
 var kernels = map[string]kernelFunc{"go": kernelGo}
+
+// siluVec computes the leading SiLU elements with vector code; none here.
+var siluVec = siluVecNone
