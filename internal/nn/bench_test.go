@@ -27,7 +27,9 @@ func newBenchStep(a Arch, n, workers int) *benchStep {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	m.Init(rng)
-	return &benchStep{m: m, adam: NewAdam(len(m.Params())), n: n,
+	adam := NewAdam(len(m.Params()))
+	adam.Exec = m.Net.Exec()
+	return &benchStep{m: m, adam: adam, n: n,
 		x: randSlice(rng, n*a.In, 1), target: randSlice(rng, n*a.Out, 1), dy: make([]float64, n*a.Out)}
 }
 

@@ -98,9 +98,8 @@ func NewCheckpoint(m *MLP, adam *Adam, step int, pcg *rand.PCG, target string, t
 	if err != nil {
 		return nil, err
 	}
-	a := *adam
-	a.M = append([]float64(nil), adam.M...)
-	a.V = append([]float64(nil), adam.V...)
+	a := Adam{Beta1: adam.Beta1, Beta2: adam.Beta2, Eps: adam.Eps, WeightDecay: adam.WeightDecay, T: adam.T,
+		M: append([]float64(nil), adam.M...), V: append([]float64(nil), adam.V...)}
 	f := NewModelFile(m, target, training)
 	f.Kind, f.Step, f.Adam, f.RNG = "checkpoint", step, &a, st
 	return f, nil

@@ -59,11 +59,19 @@ func Gemm(e *Exec, transA, transB bool, m, n, k int, a []float64, lda int, b []f
 		e.apack[w] = grow(e.apack[w], mr*kb)
 	}
 	j := &e.gj
-	*j = gemmJob{e: e, transA: transA, transB: transB, m: m, n: n, np: np, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	// With enough column panels each worker packs and uses its own
+	// panels of B; otherwise B is packed up front and the workers share
+	// the row panels. Either way each element of C is computed the same.
+	byCols := np >= 2*e.workers
+	*j = gemmJob{e: e, transA: transA, transB: transB, byCols: byCols, m: m, n: n, mp: mp, np: np, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
 	for p0 := 0; p0 < k; p0 += kc {
 		kl := min(kc, k-p0)
-		packB(e.bpack[:np*nr*kl], transB, b, ldb, p0, kl, n)
 		j.p0, j.kl = p0, kl
+		if byCols {
+			e.parallel(j, np, 1)
+			continue
+		}
+		packB(e.bpack, transB, b, ldb, p0, kl, n, 0, np)
 		e.parallel(j, mp, 2)
 	}
 	j.a, j.b, j.c = nil, nil, nil
@@ -76,8 +84,9 @@ const packTransA = false
 type gemmJob struct {
 	e              *Exec
 	transA, transB bool
+	byCols         bool
 	m, n           int
-	np             int
+	mp, np         int
 	a              []float64
 	lda            int
 	b              []float64
@@ -87,13 +96,18 @@ type gemmJob struct {
 	p0, kl         int
 }
 
-// run computes the row panels [lo, hi) of C for the current k-block. Full
-// row panels of A and full column panels of an untransposed B are read in
-// place through strides; transposed B and partial panels come packed.
+// run computes, for the current k-block, the row panels [lo, hi) of C or,
+// if j.byCols, the column panels [lo, hi), packing them first. Full row
+// panels of A are read in place through strides, partial ones packed.
 func (j *gemmJob) run(w, lo, hi int) {
 	ap := j.e.apack[w][:mr*j.kl]
 	tile := &j.e.tiles[w]
-	for ip := lo; ip < hi; ip++ {
+	ilo, ihi, jlo, jhi := lo, hi, 0, j.np
+	if j.byCols {
+		ilo, ihi, jlo, jhi = 0, j.mp, lo, hi
+		packB(j.e.bpack, j.transB, j.b, j.ldb, j.p0, j.kl, j.n, lo, hi)
+	}
+	for ip := ilo; ip < ihi; ip++ {
 		i0 := ip * mr
 		mi := min(mr, j.m-i0)
 		var a []float64
@@ -107,7 +121,7 @@ func (j *gemmJob) run(w, lo, hi int) {
 		default:
 			a, rs, cs = j.a[i0*j.lda+j.p0:], j.lda, 1
 		}
-		for jp := 0; jp < j.np; jp++ {
+		for jp := jlo; jp < jhi; jp++ {
 			j0 := jp * nr
 			nj := min(nr, j.n-j0)
 			b, ldb := j.e.bpack[jp*nr*j.kl:(jp+1)*nr*j.kl], nr
@@ -162,11 +176,11 @@ func packA(ap []float64, trans bool, a []float64, lda, i0, mi, p0, kl int) {
 	}
 }
 
-// packB writes rows p0..p0+kl of op(B) into column panels of width nr:
-// bp[jp*nr*kl + p*nr + q] = op(B)[p0+p, jp*nr+q], zero past column n.
-func packB(bp []float64, trans bool, b []float64, ldb, p0, kl, n int) {
-	np := (n + nr - 1) / nr
-	for jp := range np {
+// packB writes rows p0..p0+kl of op(B) into the column panels jlo..jhi-1
+// of width nr: bp[jp*nr*kl + p*nr + q] = op(B)[p0+p, jp*nr+q], zero past
+// column n.
+func packB(bp []float64, trans bool, b []float64, ldb, p0, kl, n, jlo, jhi int) {
+	for jp := jlo; jp < jhi; jp++ {
 		j0 := jp * nr
 		nj := min(nr, n-j0)
 		panel := bp[jp*nr*kl : (jp+1)*nr*kl]

@@ -27,6 +27,14 @@ type Adam struct {
 	M []float64 `json:"-"` // first-moment estimate
 	V []float64 `json:"-"` // second-moment estimate
 	T int       `json:"t"` // number of steps taken
+
+	// Exec, if not nil, splits the update across its workers (the
+	// update is elementwise, so the result is the same).
+	Exec *Exec `json:"-"`
+
+	// state of the current Step for the workers
+	params, grads                  []float64
+	step, rbc2, decay, b1, b2, eps float64
 }
 
 // NewAdam returns Adam for n parameters with the defaults of the paper:
@@ -44,15 +52,28 @@ func (a *Adam) Step(params, grads []float64, lr float64) {
 	t := float64(a.T)
 	bc1 := 1 - math.Pow(a.Beta1, t)
 	bc2 := 1 - math.Pow(a.Beta2, t)
-	step := lr / bc1
-	rbc2 := 1 / math.Sqrt(bc2)
-	b1, b2, eps := a.Beta1, a.Beta2, a.Eps
-	decay := 1 - lr*a.WeightDecay
-	m, v := a.M, a.V[:len(a.M)]
+	a.step, a.rbc2 = lr/bc1, 1/math.Sqrt(bc2)
+	a.decay = 1 - lr*a.WeightDecay
+	a.b1, a.b2, a.eps = a.Beta1, a.Beta2, a.Eps
+	a.params, a.grads = params, grads
+	if a.Exec != nil {
+		a.Exec.parallel(a, len(a.M), 4096)
+	} else {
+		a.run(0, 0, len(a.M))
+	}
+	a.params, a.grads = nil, nil
+}
+
+func (a *Adam) run(_, lo, hi int) {
+	m, v := a.M[lo:hi], a.V[lo:hi]
+	v = v[:len(m)]
+	params, grads := a.params[lo:hi], a.grads[lo:hi]
 	params, grads = params[:len(m)], grads[:len(m)]
+	b1, b2, eps, step, rbc2, decay := a.b1, a.b2, a.eps, a.step, a.rbc2, a.decay
+	wd := a.WeightDecay != 0
 	for i, g := range grads {
 		p := params[i]
-		if a.WeightDecay != 0 {
+		if wd {
 			p *= decay
 		}
 		mi := b1*m[i] + (1-b1)*g

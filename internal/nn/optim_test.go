@@ -119,6 +119,7 @@ func newTrainer(t testing.TB) *trainer {
 	m.Init(rng)
 	adam := NewAdam(len(m.Params()))
 	adam.WeightDecay = 1e-4
+	adam.Exec = NewExec(3)
 	n := 32
 	return &trainer{m: m, adam: adam, pcg: pcg, rng: rng, n: n,
 		sched: Schedule{Kind: "cosine", Base: 1e-2, Min: 1e-4, Warmup: 5, Total: 60},
