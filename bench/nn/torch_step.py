@@ -7,7 +7,7 @@ loss = 0.5 * sum((y - target)^2) / B, zero_grad, backward (no input
 gradient), Adam(lr=1e-3). Batch B = 256, torch threads = 2.
 
 Run:  /usr/bin/python3 bench/nn/torch_step.py [--steps 500] [--repeats 5]
-Prints ms/step (median over repeats) for float64 and float32.
+Prints ms/step (median and best over repeats) for float64 and float32.
 """
 import argparse
 import statistics
@@ -43,7 +43,7 @@ def bench(dtype, steps, repeats, batch=256, widths=(64, 128, 128, 64)):
         for _ in range(steps):
             step()
         times.append((time.perf_counter() - t0) / steps * 1e3)
-    return statistics.median(times), min(times)
+    return times
 
 
 def main():
@@ -51,13 +51,21 @@ def main():
     ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--raw", action="store_true",
+                    help="print 'dtype ms' per repeat, for bench/nn/compare.sh")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    if not args.raw:
+        print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     for dtype in (torch.float64, torch.float32):
-        med, best = bench(dtype, args.steps, args.repeats)
-        print(f"{str(dtype):14s} MLP64-128-128-64_B256 Adam step: "
-              f"median {med:.3f} ms/step, best {best:.3f} ms/step")
+        times = bench(dtype, args.steps, args.repeats)
+        name = str(dtype).replace("torch.", "")
+        if args.raw:
+            for t in times:
+                print(name, f"{t:.4f}")
+            continue
+        print(f"{name:8s} MLP64-128-128-64_B256 Adam step: "
+              f"median {statistics.median(times):.3f} ms/step, best {min(times):.3f} ms/step")
 
 
 if __name__ == "__main__":

@@ -378,3 +378,45 @@ func TestSiLUVector(t *testing.T) {
 		require.InDelta(t, wy, y[i], 1e-15*math.Abs(wy)+1e-300, "silu(%v)", x)
 	}
 }
+
+func TestInitDeterministic(t *testing.T) {
+	a := testArch()
+	mk := func(seed uint64) []float64 {
+		m, err := NewMLP(a, nil)
+		require.NoError(t, err)
+		m.Init(rand.New(rand.NewPCG(seed, 0)))
+		return append([]float64(nil), m.Params()...)
+	}
+	p1, p2, p3 := mk(1), mk(1), mk(2)
+	assert.Equal(t, p1, p2)
+	assert.NotEqual(t, p1, p3)
+	// First layer: in = 3 + 2·2 = 7 inputs, bound 1/√7 (PyTorch's default).
+	bound := 1 / math.Sqrt(7)
+	for _, v := range p1[:7*9+9] {
+		assert.LessOrEqual(t, math.Abs(v), bound)
+	}
+}
+
+func TestProgrammerErrorsPanic(t *testing.T) {
+	cases := map[string]func(){
+		"dense dims":   func() { NewDense(0, 3) },
+		"act dims":     func() { NewAct(SiLU, 0) },
+		"chain":        func() { NewSequential(nil, NewDense(2, 3), NewDense(4, 1)) },
+		"empty":        func() { NewSequential(nil) },
+		"gemm short":   func() { Gemm(NewExec(1), false, false, 2, 2, 2, make([]float64, 3), 2, make([]float64, 4), 2, make([]float64, 4), 2) },
+		"gemm neg":     func() { Gemm(NewExec(1), false, false, -1, 2, 2, nil, 2, nil, 2, nil, 2) },
+		"backward":     func() { NewSequential(nil, NewDense(2, 2)).Backward(make([]float64, 2), nil) },
+		"input short":  func() { NewSequential(nil, NewDense(2, 2)).Forward(make([]float64, 3), 2) },
+		"adam lengths": func() { NewAdam(2).Step(make([]float64, 3), make([]float64, 3), 0.1) },
+	}
+	for name, f := range cases {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, "no panic")
+				assert.Contains(t, fmt.Sprint(r), "nn: ")
+			}()
+			f()
+		})
+	}
+}
