@@ -399,11 +399,13 @@ func TestInitDeterministic(t *testing.T) {
 
 func TestProgrammerErrorsPanic(t *testing.T) {
 	cases := map[string]func(){
-		"dense dims":   func() { NewDense(0, 3) },
-		"act dims":     func() { NewAct(SiLU, 0) },
-		"chain":        func() { NewSequential(nil, NewDense(2, 3), NewDense(4, 1)) },
-		"empty":        func() { NewSequential(nil) },
-		"gemm short":   func() { Gemm(NewExec(1), false, false, 2, 2, 2, make([]float64, 3), 2, make([]float64, 4), 2, make([]float64, 4), 2) },
+		"dense dims": func() { NewDense(0, 3) },
+		"act dims":   func() { NewAct(SiLU, 0) },
+		"chain":      func() { NewSequential(nil, NewDense(2, 3), NewDense(4, 1)) },
+		"empty":      func() { NewSequential(nil) },
+		"gemm short": func() {
+			Gemm(NewExec(1), false, false, 2, 2, 2, make([]float64, 3), 2, make([]float64, 4), 2, make([]float64, 4), 2)
+		},
 		"gemm neg":     func() { Gemm(NewExec(1), false, false, -1, 2, 2, nil, 2, nil, 2, nil, 2) },
 		"backward":     func() { NewSequential(nil, NewDense(2, 2)).Backward(make([]float64, 2), nil) },
 		"input short":  func() { NewSequential(nil, NewDense(2, 2)).Forward(make([]float64, 3), 2) },
