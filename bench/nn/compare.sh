@@ -26,7 +26,10 @@ for r in $(seq "$rounds"); do
       awk -v c="threads$1-$2" '{print "torch-" $1 "-" c, $2}' >>"$out/res"
   done
 done
-sort -k1,1 -k2,2g "$out/res" | awk '
-  { v[$1][++c[$1]] = $2 }
-  END { for (k in c) { n = c[k]; printf "%-28s best %8.3f ms/step  median %8.3f ms/step  (%d runs)\n", k, v[k][1], v[k][int((n+1)/2)], n } }' | sort
-rm -rf "$out"
+summarise() {
+  sort -k1,1 -k2,2g "$1" | awk '
+    { c[$1]++; v[$1, c[$1]] = $2 }
+    END { for (k in c) { n = c[k]; printf "%-34s best %8.3f ms/step  median %8.3f ms/step  (%d runs)\n", k, v[k, 1], v[k, int((n+1)/2)], n } }' | sort
+}
+summarise "$out/res"
+echo "raw results: $out/res"
