@@ -24,7 +24,8 @@
 //
 // Matrix products go through Gemm, a packed, register-blocked product
 // (BLIS scheme) whose micro-kernel is AVX2/FMA assembly where the CPU has
-// it and plain Go otherwise. Each product and each activation is split
+// it and plain Go otherwise (build tag purego forces plain Go); SiLU has a
+// vectorised AVX2/FMA path too. Each product and each activation is split
 // across the workers of an Exec over disjoint output elements, and every
 // output element is summed in a fixed order, so results are bit-identical
 // for any number of workers (on one machine: the FMA and plain kernels
@@ -49,5 +50,25 @@
 // finiteness) and return errors, never panic. A checkpoint holds the
 // parameters, the Adam state, the step counter and the PCG generator
 // state, so that a resumed training equals an uninterrupted one bit for
-// bit. The format is described in file.go.
+// bit.
+//
+// # File format
+//
+// A file is, in order (integers little-endian):
+//
+//	magic   8 bytes  "GEOSOCNN"
+//	hlen    uint32   length of the JSON header, at most MaxHeader
+//	header  hlen bytes of JSON (described below)
+//	data    float64 values (IEEE 754 binary64, little-endian), the
+//	        sections listed in the header one after another
+//	crc     uint32   CRC-32 (IEEE polynomial) of every preceding byte
+//
+// The header names the format ("geosoc-nn") and its version
+// (FormatVersion), the kind ("model" or "checkpoint"), the architecture,
+// the parameter count, the target the network was trained for, free-form
+// training settings, and the sections: "params" always; "adam_m" and
+// "adam_v" in checkpoints, which also carry the step counter, the Adam
+// settings and the state of the PCG random generator (base64).
+// Binary float64 keeps the parameters exact and the files small; the JSON
+// header keeps them self-describing (`head -c 4096 file` shows it).
 package nn

@@ -15,26 +15,6 @@ import (
 	"github.com/geosoc/geosoc/internal/fileio"
 )
 
-// Model and checkpoint files.
-//
-// A file is, in order (integers little-endian):
-//
-//	magic   8 bytes  "GEOSOCNN"
-//	hlen    uint32   length of the JSON header, at most MaxHeader
-//	header  hlen bytes of JSON (see header below)
-//	data    float64 values (IEEE 754 binary64, little-endian), the
-//	        sections listed in the header one after another
-//	crc     uint32   CRC-32 (IEEE polynomial) of every preceding byte
-//
-// The header names the format ("geosoc-nn") and its version
-// (FormatVersion), the kind ("model" or "checkpoint"), the architecture,
-// the parameter count, the target the network was trained for, free-form
-// training settings, and the sections: "params" always; "adam_m" and
-// "adam_v" in checkpoints, which also carry the step counter, the Adam
-// settings and the state of the PCG random generator (base64).
-// Binary float64 keeps the parameters exact and the files small; the JSON
-// header keeps them self-describing (`head -c 4096 file` shows it).
-
 const (
 	magic = "GEOSOCNN"
 	// FormatVersion is the version of the file format written by Encode.
