@@ -113,7 +113,7 @@ func (j *gemmJob) run(w, lo, hi int) {
 		var a []float64
 		var rs, cs int
 		switch {
-		case mi < mr || (j.transA && packTransA):
+		case mi < mr || (j.transA && packTransA) || !kernelStrided:
 			packA(ap, j.transA, j.a, j.lda, i0, mi, j.p0, j.kl)
 			a, rs, cs = ap, 1, mr
 		case j.transA:
@@ -217,12 +217,48 @@ func kernelGo(k int, a []float64, rs, cs int, b []float64, ldb int, c []float64,
 	_ = a[3*rs+(k-1)*cs]
 	_ = b[(k-1)*ldb+nr-1]
 	_ = c[3*ldc+nr-1]
+	if rs == 1 && cs == mr && ldb == nr {
+		kernelGoPacked(k, a, b, c, ldc)
+		return
+	}
 	for q := 0; q < nr; q += 2 {
 		var c00, c01, c10, c11, c20, c21, c30, c31 float64
 		for p := range k {
 			o := p * cs
 			a0, a1, a2, a3 := a[o], a[o+rs], a[o+2*rs], a[o+3*rs]
 			bv := b[p*ldb+q : p*ldb+q+2 : p*ldb+q+2]
+			b0, b1 := bv[0], bv[1]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c30 += a3 * b0
+			c31 += a3 * b1
+		}
+		c[q] += c00
+		c[q+1] += c01
+		c[ldc+q] += c10
+		c[ldc+q+1] += c11
+		c[2*ldc+q] += c20
+		c[2*ldc+q+1] += c21
+		c[3*ldc+q] += c30
+		c[3*ldc+q+1] += c31
+	}
+}
+
+// kernelGoPacked is kernelGo for packed panels (rs = 1, cs = mr,
+// ldb = nr), where slicing hoists the bounds checks out of the loop.
+func kernelGoPacked(k int, a, b, c []float64, ldc int) {
+	a = a[:k*mr]
+	b = b[:k*nr]
+	for q := 0; q < nr; q += 2 {
+		var c00, c01, c10, c11, c20, c21, c30, c31 float64
+		for p := range k {
+			av := a[p*mr : p*mr+4 : p*mr+4]
+			bv := b[p*nr+q : p*nr+q+2 : p*nr+q+2]
+			a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
 			b0, b1 := bv[0], bv[1]
 			c00 += a0 * b0
 			c01 += a0 * b1

@@ -70,7 +70,7 @@ var siluConsts = [20][4]float64{
 	row4(1.0 / 120), row4(1.0 / 24), row4(1.0 / 6), row4(0.5), row4(1), row4(1),
 }
 
-// siluVec computes s = σ(x), y = x·σ(x) for as many leading elements as
+// siluVecFMA computes s = σ(x), y = x·σ(x) for as many leading elements as
 // the vector code handles and returns how many.
 func siluVecFMA(x, y, s []float64) int {
 	n := len(x) &^ 3
@@ -84,15 +84,18 @@ func siluVecFMA(x, y, s []float64) int {
 }
 
 var (
-	siluVec               = siluVecNone
-	kernel     kernelFunc = kernelGo
-	kernelName            = "go"
-	kernels               = map[string]kernelFunc{"go": kernelGo}
+	// kernelStrided reports whether the kernel in use reads unpacked A
+	// efficiently; the plain Go kernel wants A packed.
+	kernelStrided            = false
+	siluVec                  = siluVecNone
+	kernel        kernelFunc = kernelGo
+	kernelName               = "go"
+	kernels                  = map[string]kernelFunc{"go": kernelGo}
 )
 
 func init() {
 	if hasAVX2FMA() {
-		kernel, kernelName = kernelFMAChecked, "avx2fma"
+		kernel, kernelName, kernelStrided = kernelFMAChecked, "avx2fma", true
 		kernels["avx2fma"] = kernelFMAChecked
 		siluVec = siluVecFMA
 	}

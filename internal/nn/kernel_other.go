@@ -5,6 +5,10 @@ package nn
 // kernel is the micro-kernel in use.
 var kernel kernelFunc = kernelGo
 
+// kernelStrided reports whether the kernel in use reads unpacked A
+// efficiently; the plain Go kernel wants A packed.
+var kernelStrided = false
+
 // kernelName names the micro-kernel in use.
 var kernelName = "go"
 
