@@ -282,13 +282,20 @@ func so3Jacobi4(a *[16]float64) [16]float64 {
 				}
 			}
 		}
-		if off <= 1e-36*all {
+		if off == 0 {
 			break
 		}
+		tiny := 1e-18 * math.Sqrt(all)
 		for p := 0; p < 3; p++ {
 			for q := p + 1; q < 4; q++ {
 				apq := a[4*p+q]
-				if apq == 0 {
+				// An entry below rounding of the diagonal (or of ‖a‖) is
+				// set to zero, so that the sweeps end (Numerical Recipes
+				// §11.1).
+				g := 100 * math.Abs(apq)
+				app, aqq := math.Abs(a[5*p]), math.Abs(a[5*q])
+				if math.Abs(apq) <= tiny || (app+g == app && aqq+g == aqq) {
+					a[4*p+q], a[4*q+p] = 0, 0
 					continue
 				}
 				theta := (a[5*q] - a[5*p]) / (2 * apq)

@@ -457,10 +457,14 @@ func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 //
 // the leading Minakshisundaram–Pleijel term and its first correction
 // (the last line; (1 − θcotθ)/θ² = 1/3 + θ²/45 + 2θ⁴/945 + θ⁶/4725 + …).
-// The correction's coefficient was identified numerically against the
+// The correction's θ-dependence was identified numerically against the
 // converged series (TestSphereHeatLeadingForm: with it the error drops
 // from t(n−1)(n−3)/24 to O(t²)); it vanishes on S¹ and S³, where the
-// leading form is exact. Both θ-dependent factors are evaluated at
+// leading form is exact. At θ = 0 the two t-terms sum to
+// (n−1)²/8 − (n−1)(n−3)/24 = n(n−1)/12 = R/12, R = n(n−1) the scalar
+// curvature of S^n: the Minakshisundaram–Pleijel diagonal coefficient
+// a₁ = R/6 of e^{tΔ} (Berger, Gauduchon & Mazet 1971, Le spectre d'une
+// variété riemannienne, ch. III E) at the time t/2 of the generator ½Δ. Both θ-dependent factors are evaluated at
 // min(θ, π − √t) (see SphereHeatZonal).
 func sphereHeatLeading(d int, t, theta float64) (logp, dlogp float64) {
 	n := float64(d - 1)

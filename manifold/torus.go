@@ -32,8 +32,13 @@ var torusTop = math.Nextafter(math.Pi, 0)
 // Non-finite input (±Inf, NaN) returns NaN.
 func TorusWrap(x float64) float64 {
 	if x >= -math.Pi && x < math.Pi {
-		return x
+		return x // small enough to inline: the common case costs two compares
 	}
+	return torusWrapSlow(x)
+}
+
+// torusWrapSlow reduces an x outside [−π, π) (see TorusWrap).
+func torusWrapSlow(x float64) float64 {
 	var r float64
 	if math.Abs(x) < torusFMALimit {
 		k := math.Round(x / torusPeriod)

@@ -16,8 +16,12 @@ const vmfQuadTol = 1e-8
 var vmfKappas = []float64{0, 1e-6, 1e-2, 1, 10, 1e3, 1e6}
 
 // vmfLogCRef holds {d, κ, log C_d(κ)} computed with python3 mpmath 1.3.0
-// at mp.dps = 40 as (d/2−1) log κ − (d/2) log 2π − log besseli(d/2−1, κ),
-// printed to 22 digits (script in the commit message of this file).
+// (Debian python3-mpmath) at mp.dps = 40, printed to 22 digits:
+//
+//	nu = mp.mpf(d)/2 - 1
+//	c = nu*mp.log(k) - mp.mpf(d)/2*mp.log(2*mp.pi) - mp.log(mp.besseli(nu, k))
+//
+// for d in (2, 3, 5, 10, 50, 100), k in (1e-6, 1e-2, 1, 10, 1e3, 1e6).
 var vmfLogCRef = [][3]float64{
 	{2, 1e-6, -1.837877066409595483561},
 	{2, 1e-2, -1.837902066253097219649},
