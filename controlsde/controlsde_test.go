@@ -470,6 +470,19 @@ func TestDivergenceReported(t *testing.T) {
 		assert.Equal(t, 7, de.Step)
 		assert.Equal(t, 0, de.Particle)
 	})
+	t.Run("nan-target", func(t *testing.T) {
+		// A target whose log density is NaN at x₁ > 0 makes those weights
+		// NaN: reported at the last step; −Inf (γ = 0) is a valid weight.
+		tgt := nanTarget{}
+		r, err := Simulate(Problem{Reference: Reference{Space: manifold.NewEuclidean(1)}, Target: tgt},
+			&Settings{Grid: UniformGrid(4, 0, 1), Particles: 50, Seed: 1}, nil)
+		var de *DivergenceError
+		require.True(t, errors.As(err, &de))
+		assert.Equal(t, "weight not finite", de.Reason)
+		assert.Equal(t, 3, de.Step)
+		assert.Greater(t, r.X[de.Particle], 0.0)
+		assert.Zero(t, r.Estimates)
+	})
 	t.Run("off-manifold", func(t *testing.T) {
 		x0 := []float64{1, 0, 0}
 		_, err := Simulate(Problem{Reference: Reference{Space: leakySphere{manifold.NewSphere(3)}, Start: x0}},
@@ -646,4 +659,19 @@ func TestOracleExactForTiltedVP(t *testing.T) {
 	r, err = Simulate(p, &Settings{Grid: grid, Particles: 300, Seed: 9}, EulerMaruyama{})
 	require.NoError(t, err)
 	assert.Greater(t, logWeightVar(r.LogWeight), 1e-6)
+}
+
+// nanTarget has log γ(x) = NaN for x₁ > 0 and −Inf otherwise.
+type nanTarget struct{}
+
+func (nanTarget) LogDensity(x []float64) float64 {
+	if x[0] > 0 {
+		return math.NaN()
+	}
+	return math.Inf(-1)
+}
+
+func (n nanTarget) GradLogDensity(dst, x []float64) float64 {
+	dst[0] = 0
+	return n.LogDensity(x)
 }

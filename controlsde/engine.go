@@ -324,13 +324,41 @@ func (w *worker) runBlock(lo, hi int) {
 		w.record(k+1, x, lo)
 	}
 	if e.p.Target != nil {
+		var first *DivergenceError
+		count := 0
 		for i := lo; i < hi; i++ {
 			xi := x[(i-lo)*d : (i-lo+1)*d]
 			gT := e.refT.LogProb(xi) - e.p.Target.LogDensity(xi)
 			e.res.TerminalCost[i] = gT
-			e.res.LogWeight[i] = -(e.res.RunningCost[i] + e.res.StochasticCost[i] + gT)
+			lw := -(e.res.RunningCost[i] + e.res.StochasticCost[i] + gT)
+			e.res.LogWeight[i] = lw
+			// −Inf is a legitimate zero weight (γ = 0); NaN and +Inf are not.
+			if math.IsNaN(lw) || math.IsInf(lw, 1) {
+				count++
+				if first == nil {
+					first = &DivergenceError{Step: len(g) - 2, Particle: i, Time: g[len(g)-1], Residual: e.m.Residual(xi), Reason: "weight not finite"}
+				}
+			}
+		}
+		if first != nil {
+			w.report(first, count)
 		}
 	}
+}
+
+// report records a divergence found in a block: the engine keeps the one
+// of lowest particle index and counts them all.
+func (w *worker) report(first *DivergenceError, count int) {
+	e := w.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.divErr == nil {
+		e.divErr = first
+	} else if first.Particle < e.divErr.Particle {
+		first.Count = e.divErr.Count
+		e.divErr = first
+	}
+	e.divErr.Count += count
 }
 
 // initBlock draws X₀ for particles lo…hi−1 from their own streams.
@@ -434,15 +462,7 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 	if first == nil {
 		return false
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.divErr == nil {
-		e.divErr = first
-	} else if first.Particle < e.divErr.Particle {
-		first.Count = e.divErr.Count
-		e.divErr = first
-	}
-	e.divErr.Count += count
+	w.report(first, count)
 	return true
 }
 
