@@ -560,6 +560,104 @@ func TestForwardLogWeights(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUnsupported)
 }
 
+func TestForwardLogWeightsOracles(t *testing.T) {
+	// Under the optimal discrete chains of the two zero-variance oracles
+	// (tilted Brownian reference with the constant Föllmer drift; tilted VP
+	// reference with the exact-step mean shift) the forward weights of
+	// exact target samples through the exact reference bridge are log Z
+	// to rounding as well: this checks the bridge and the forward
+	// accounting, for Brownian and OU references.
+	const zeroVarTol = 1e-9
+	rng := newRand(12)
+	t.Run("brownian", func(t *testing.T) {
+		a := []float64{0.8, -1.1, 0.3}
+		gm := shiftedGaussian(t, a, 1.5, 1.3)
+		p := Problem{Reference: Reference{Space: manifold.NewEuclidean(3), Sigma: Constant{S: 1.5}}, Control: NewFollmer(gm, Constant{S: 1.5}, 1), Target: gm}
+		samples := make([]float64, 3*200)
+		for i := 0; i < 200; i++ {
+			gm.Rand(samples[3*i:3*i+3], rng)
+		}
+		lw, err := ForwardLogWeights(p, &Settings{Grid: GeometricGrid(10, 0, 1, 0.8), Seed: 3}, samples)
+		require.NoError(t, err)
+		for i, l := range lw {
+			require.InDelta(t, 1.3, l, zeroVarTol, "sample %d", i)
+		}
+	})
+	t.Run("vp", func(t *testing.T) {
+		sch := LinearBeta{Min: 0.1, Max: 4}
+		x0 := []float64{1, -0.5}
+		b := []float64{0.7, 1.2}
+		const n, logZ = 8, -0.4
+		nuT := sch.Integral(1)
+		aT := math.Exp(-nuT / 2)
+		vT := 1 - aT*aT
+		gm, err := NewGaussianMixture([]float64{1}, []float64{aT*x0[0] + vT*b[0], aT*x0[1] + vT*b[1]}, []float64{vT}, logZ)
+		require.NoError(t, err)
+		grid := UniformGrid(n, 0, 1)
+		ctrl := ControlFunc{Dim: 2, F: func(dst []float64, tt float64, x []float64) {
+			k := int(math.Round(tt * n))
+			c := -math.Expm1(-(sch.Integral(grid[k+1]) - sch.Integral(grid[k])))
+			f := math.Sqrt(c/(grid[k+1]-grid[k])) * math.Exp(-(nuT-sch.Integral(grid[k+1]))/2)
+			dst[0], dst[1] = f*b[0], f*b[1]
+		}}
+		p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2), Sigma: sch, OUVariance: 1, Start: x0}, Control: ctrl, Target: gm}
+		samples := make([]float64, 2*200)
+		for i := 0; i < 200; i++ {
+			gm.Rand(samples[2*i:2*i+2], rng)
+		}
+		lw, err := ForwardLogWeights(p, &Settings{Grid: grid, Seed: 3}, samples)
+		require.NoError(t, err)
+		for i, l := range lw {
+			require.InDelta(t, logZ, l, zeroVarTol, "sample %d", i)
+		}
+		// Without the control the forward estimate is E_π[log γ − log p_ref]
+		// = log Z + KL(π ‖ p_ref,T) > log Z.
+		p.Control = nil
+		lw0, err := ForwardLogWeights(p, &Settings{Grid: grid, Seed: 3}, samples)
+		require.NoError(t, err)
+		assert.Greater(t, Estimate(lw0).ELBO, logZ)
+	})
+	t.Run("bridge-law", func(t *testing.T) {
+		// The telescoping above holds for any path, so it does not test the
+		// bridge's law. This does: with γ = p_ref,T (Z = 1) the target
+		// samples and their bridges are reference paths, and then
+		// 1/w_f = dP_u/dP_ref along them, whose mean is 1 for any control
+		// (here u = 0.6x − 0.3, which depends on every bridge state). A
+		// wrong bridge mean or variance moves the mean away from 1; we
+		// require it within 4 SE (N = 20000), for the VP reference with
+		// a Gaussian start and for Brownian motion.
+		for _, ref := range []Reference{
+			{Space: manifold.NewEuclidean(2), Sigma: LinearBeta{Min: 0.1, Max: 4}, OUVariance: 1, Start: []float64{1, -0.5}, StartVariance: 0.3},
+			{Space: manifold.NewEuclidean(2), Sigma: Constant{S: 1.2}, Start: []float64{0.5, 0}},
+		} {
+			grid := UniformGrid(6, 0, 1)
+			lp, err := ref.Marginal(0, 1)
+			require.NoError(t, err)
+			g := lp.(isoGaussian)
+			gm, err := NewGaussianMixture([]float64{1}, g.mean, []float64{g.v}, 0)
+			require.NoError(t, err)
+			const N = 20000
+			samples := make([]float64, 2*N)
+			for i := 0; i < N; i++ {
+				gm.Rand(samples[2*i:2*i+2], rng)
+			}
+			ctrl := ControlFunc{Dim: 2, F: func(dst []float64, tt float64, x []float64) {
+				dst[0], dst[1] = 0.6*x[0]-0.3, 0.6*x[1]-0.3
+			}}
+			lw, err := ForwardLogWeights(Problem{Reference: ref, Control: ctrl, Target: gm}, &Settings{Grid: grid, Seed: 5}, samples)
+			require.NoError(t, err)
+			var m, m2 float64
+			for _, l := range lw {
+				v := math.Exp(-l)
+				m += v / N
+				m2 += v * v / N
+			}
+			se := math.Sqrt((m2 - m*m) / N)
+			assert.InDelta(t, 1, m, 4*se, "E[dP_u/dP_ref] = %v ± %v", m, se)
+		}
+	})
+}
+
 func TestMCFollmer(t *testing.T) {
 	gm, err := NewGaussianMixture([]float64{0.3, 0.7}, []float64{-2, 1, 2, -1}, []float64{0.3, 0.5}, 1.5)
 	require.NoError(t, err)

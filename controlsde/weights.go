@@ -83,27 +83,34 @@ func Estimate(logw []float64) Estimates {
 
 // ForwardLogWeights returns the log-weights of target samples under the
 // time-reversed reference (the forward or EUBO estimates of targets.md):
-// each sample X_T (a row of samples) is joined to the start x₀ by the
-// reference bridge on the grid, drawn backwards exactly,
+// each sample X_K = X_T (a row of samples) is joined to the start by the
+// bridge of the reference chain on the grid, drawn backwards exactly, and
+// the control is evaluated along it.
 //
-//	X_k | X_{k+1} ~ N( x₀ + ν_k/ν_{k+1} (X_{k+1} − x₀), ν_k (ν_{k+1} − ν_k)/ν_{k+1} · I )
+// The reference chain is the exact one on R^n (Brownian motion or OU/VP,
+// no Drift field, X₀ ~ N(m₀, v₀I) with m₀ = Start or 0, v₀ = StartVariance):
+// X_{k+1} = a_k X_k + √c_k ξ_k (Exact's transition; a_k = 1, c_k = Δν for
+// Brownian motion, which is also the EulerMaruyama chain). With the prior
+// moments X_k ~ N(μ_k, V_k I), μ_{k+1} = a_k μ_k, V_{k+1} = a_k² V_k + c_k,
+// the backward conditionals are Gaussian:
 //
-// with ν_k = ν(t_k) − ν(t_0), and the control is evaluated along it. With
-// ΔW_k = (X_{k+1} − X_k)/σ̄_k the reference increments and u_k = u(t_k, X_k),
+//	X_k | X_{k+1} ~ N( (μ_k/V_k + a_k X_{k+1}/c_k)/P, I/P ),  P = 1/V_k + a_k²/c_k
 //
-//	log w_f = −( Σ_k [u_k·ΔW_k − ½|u_k|²Δt_k] + g(X_T) ),
+// (X₀ = m₀ when v₀ = 0). With the reference noise ξ_k = (X_{k+1} − a_k X_k)/√c_k
+// and u_k = u(t_k, X_k), the density ratio of the controlled chain
+// (Exact's step X' = aX + √c(u√Δt + ξ)) to the reference chain gives
 //
-// which is the log-weight formula of Simulate with the controlled-noise
-// increment ΔW_k − u_kΔt_k. EUBO = mean(log w_f) ≥ log Z for exact target
-// samples. It needs a Brownian reference on Euclidean space from a fixed
-// Start (nil means 0), no OU drift and no Drift field; the bridge is exact
-// for the chain simulated by EulerMaruyama or Exact, so with exact target
-// samples EUBO − log Z is the discrete chain's KL divergence.
+//	log w_f = −( Σ_k [√Δt_k u_k·ξ_k − ½|u_k|²Δt_k] + g(X_K) ),
+//
+// the log-weight formula of Simulate with the controlled-noise increment
+// ξ_k − u_k√Δt_k. EUBO = mean(log w_f) ≥ log Z for exact target samples,
+// and EUBO − log Z is the discrete chain's KL divergence. Particle i of the
+// bridges draws from the stream (Settings.Seed, i).
 func ForwardLogWeights(p Problem, settings *Settings, samples []float64) ([]float64, error) {
 	s := settings.withDefaults()
 	ref := &p.Reference
-	if ref.Space == nil || !isEuclidean(ref.Space) || ref.OUVariance > 0 || ref.Drift != nil || ref.StartVariance > 0 || (ref.Start == nil && ref.Init != nil) {
-		return nil, fmt.Errorf("%w: ForwardLogWeights needs a Brownian reference on Euclidean space from a point", ErrUnsupported)
+	if ref.Space == nil || !isEuclidean(ref.Space) || ref.Drift != nil || (ref.Start == nil && ref.Init != nil) {
+		return nil, fmt.Errorf("%w: ForwardLogWeights needs a Brownian or OU reference on Euclidean space from a point or a Gaussian start", ErrUnsupported)
 	}
 	if p.Target == nil {
 		return nil, fmt.Errorf("%w: ForwardLogWeights needs a target", ErrProblem)
@@ -122,14 +129,20 @@ func ForwardLogWeights(p Problem, settings *Settings, samples []float64) ([]floa
 	if err != nil {
 		return nil, err
 	}
-	sch := ref.sigma()
-	nu := make([]float64, K+1)
-	for k := range nu {
-		nu[k] = sch.Integral(g[k]) - sch.Integral(g[0])
+	a, c := make([]float64, K), make([]float64, K)
+	mu, V := make([]float64, K+1), make([]float64, K+1)
+	mu[0], V[0] = 1, ref.StartVariance // mu_k is the factor of m₀
+	for k := 0; k < K; k++ {
+		a[k], c[k] = ref.ouCoeffs(g[k], g[k+1])
+		if !(c[k] > 0) || math.IsInf(c[k], 1) {
+			return nil, fmt.Errorf("%w: ForwardLogWeights needs a positive finite noise variance on every step (step %d has %g)", ErrUnsupported, k, c[k])
+		}
+		mu[k+1] = a[k] * mu[k]
+		V[k+1] = a[k]*a[k]*V[k] + c[k]
 	}
-	x0 := make([]float64, d)
+	m0 := make([]float64, d)
 	if ref.Start != nil {
-		copy(x0, ref.Start)
+		copy(m0, ref.Start)
 	}
 	blk := s.Block
 	path := make([]float64, (K+1)*blk*d)
@@ -146,14 +159,14 @@ func ForwardLogWeights(p Problem, settings *Settings, samples []float64) ([]floa
 			rng := rand.New(&pcg)
 			for k := K - 1; k >= 0; k-- {
 				next, cur := frame(k + 1)[j*d:(j+1)*d], frame(k)[j*d:(j+1)*d]
-				if k == 0 {
-					copy(cur, x0)
-					break
+				if V[k] == 0 {
+					copy(cur, m0)
+					continue
 				}
-				f := nu[k] / nu[k+1]
-				sd := math.Sqrt(nu[k] * (nu[k+1] - nu[k]) / nu[k+1])
-				for c := range cur {
-					cur[c] = x0[c] + f*(next[c]-x0[c]) + sd*rng.NormFloat64()
+				P := 1/V[k] + a[k]*a[k]/c[k]
+				sd := 1 / math.Sqrt(P)
+				for i := range cur {
+					cur[i] = (mu[k]*m0[i]/V[k]+a[k]*next[i]/c[k])/P + sd*rng.NormFloat64()
 				}
 			}
 		}
@@ -166,17 +179,17 @@ func ForwardLogWeights(p Problem, settings *Settings, samples []float64) ([]floa
 		}
 		for k := 0; k < K; k++ {
 			dt := g[k+1] - g[k]
-			sbar := math.Sqrt((nu[k+1] - nu[k]) / dt)
+			sqdt, isc := math.Sqrt(dt), 1/math.Sqrt(c[k])
 			cur, next := frame(k), frame(k+1)
 			ub := u[:nb*d]
 			ctrl.Control(ub, g[k], cur)
 			for j := 0; j < nb; j++ {
-				var uu, udw float64
-				for c := j * d; c < (j+1)*d; c++ {
-					uu += ub[c] * ub[c]
-					udw += ub[c] * (next[c] - cur[c]) / sbar
+				var uu, uxi float64
+				for i := j * d; i < (j+1)*d; i++ {
+					uu += ub[i] * ub[i]
+					uxi += ub[i] * (next[i] - a[k]*cur[i]) * isc
 				}
-				logw[lo+j] -= udw - 0.5*uu*dt
+				logw[lo+j] -= sqdt*uxi - 0.5*uu*dt
 			}
 		}
 	}
