@@ -39,7 +39,7 @@ func TestNoAllocationPerStep(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			allocs := func(steps int) float64 {
 				s := &Settings{Grid: UniformGrid(steps, 0, 1), Particles: 64, Seed: 1, Workers: 1}
-				return testing.AllocsPerRun(5, func() {
+				return testing.AllocsPerRun(2, func() {
 					if _, err := Simulate(tc.p, s, tc.m); err != nil {
 						t.Fatal(err)
 					}
