@@ -43,7 +43,6 @@ func TestNewHeatKernel(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotOnManifold)
 }
 
-
 func TestEuclideanHeat(t *testing.T) {
 	// N(x0, tI): normalisation by 2-D Gauss–Hermite-free quadrature (a
 	// fine midpoint rule over ±12 sd, error far below 1e-10 for a
