@@ -44,6 +44,6 @@ SDEs whose path weights say how far samples are from their target.`,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDrawCmd(), newTargetsCmd())
+	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd())
 	return root
 }

@@ -39,6 +39,10 @@ func TestBadInputOneLineExit2(t *testing.T) {
 		{"bad law", []string{"draw", "--dist", "cauchy"}, "unknown distribution"},
 		{"bad t", []string{"draw", "--dist", "heat", "--t", "-1"}, "t > 0"},
 		{"non-compact uniform", []string{"draw", "--manifold", "r2", "--dist", "uniform"}, "infinite volume"},
+		{"simulate bad space", []string{"simulate", "--space", "klein"}, "klein"},
+		{"simulate bad method", []string{"simulate", "--method", "rk4"}, "unknown method"},
+		{"simulate bad steps", []string{"simulate", "--steps", "-3"}, "steps"},
+		{"simulate lie-em off SO(3)", []string{"simulate", "--space", "s2", "--method", "lie-em", "--particles", "10"}, "LieEM needs SO(3)"},
 		{"unwritable out", []string{"draw", "--n", "10", "--out", "/nonexistent/dir/x.csv"}, "writing"},
 	}
 	for _, c := range cases {
@@ -84,4 +88,22 @@ func TestTargets(t *testing.T) {
 	var first map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
 	require.Equal(t, "gmm40", first["name"])
+}
+
+func TestSimulate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.npy")
+	code, out, errOut := runCLI("simulate", "--space", "so3", "--method", "lie-em", "--t", "0.5", "--steps", "50", "--particles", "4000", "--out", path, "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Moments []struct {
+			Name string  `json:"name"`
+			Z    float64 `json:"z"`
+		} `json:"moments"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.NotEmpty(t, rep.Moments)
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	require.EqualValues(t, 128+4000*9*8, st.Size(), ".npy header + 4000×9 float64")
 }
