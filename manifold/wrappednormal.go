@@ -118,8 +118,9 @@ func newWrappedFourier(t float64) wrappedKernel {
 //	Fourier: r = 2 Σ_{m≤M} q^{m²} cos(mx), g = −2 Σ_{m≤M} m q^{m²} sin(mx)
 //
 // so that log p = logNorm − [x²/2t] + log(1+r) (log(1+r) rather than
-// log1p(r): r ∈ [0, 2], so the absolute error is ≤ 2.2e-16, within the
-// rounding of the other terms, and math.Log is the faster) and the score is
+// log1p(r): 1 + r lies in [1, 3] (images) or [0.44, 2.6] (Fourier), so
+// rounding 1 + r costs at most 5e-16 absolute, within the rounding of the
+// other terms, and math.Log is the faster) and the score is
 // −(x + 2πg/(1+r))/t (images) or g/(1+r) (Fourier). In the Fourier form
 // cos(mx), sin(mx) come from the Chebyshev recurrence
 // f_{m+1} = 2cos(x) f_m − f_{m−1} (error growth linear in m ≤ 16).
