@@ -118,7 +118,7 @@ func newWrappedFourier(t float64) wrappedKernel {
 //	Fourier: r = 2 Σ_{m≤M} q^{m²} cos(mx), g = −2 Σ_{m≤M} m q^{m²} sin(mx)
 //
 // so that log p = logNorm − [x²/2t] + log(1+r) (log(1+r) rather than
-// log1p(r): 1 + r lies in [1, 3] (images) or [0.44, 2.6] (Fourier), so
+// log1p(r): 1 + r lies in [1, 2.1] (images) or [0.44, 1.6] (Fourier), so
 // rounding 1 + r costs at most 5e-16 absolute, within the rounding of the
 // other terms, and math.Log is the faster) and the score is
 // −(x + 2πg/(1+r))/t (images) or g/(1+r) (Fourier). In the Fourier form
