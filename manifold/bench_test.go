@@ -17,6 +17,9 @@ func benchManifolds() []struct {
 		{"R3", NewEuclidean(3)},
 		{"S2", NewSphere(3)},
 		{"S9", NewSphere(10)},
+		{"SO3", NewSO3()},
+		{"T4", NewTorus(4)},
+		{"S2xSO3", NewProduct(NewSphere(3), NewSO3())},
 	}
 }
 

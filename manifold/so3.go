@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/num/quat"
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -13,10 +12,8 @@ import (
 // its bi-invariant metric. A point is a rotation matrix stored as 9 float64
 // values, row-major (R[3i+j] = R_ij). A tangent vector at R is the ambient
 // 3×3 matrix R[ω]×, where ω ∈ R³ is the body-frame angular velocity and
-//
-//	     ⎡  0  −ω₃  ω₂ ⎤
-//	[ω]× = ⎢  ω₃  0  −ω₁ ⎥ ,  [ω]× v = ω × v.
-//	     ⎣ −ω₂  ω₁  0  ⎦
+// [ω]× is the skew matrix with rows (0, −ω₃, ω₂), (ω₃, 0, −ω₁), (−ω₂, ω₁, 0),
+// so that [ω]× v = ω × v.
 //
 // The metric is ⟨A, B⟩_R = ½ tr(AᵀB), so that ⟨R[ω]×, R[η]×⟩ = ω·η and the
 // geodesic distance is the rotation angle of R₁ᵀR₂, in [0, π]. With this
@@ -219,44 +216,114 @@ func so3SetTangent(dst []float64, r *[9]float64, w1, w2, w3 float64) {
 }
 
 // Project writes the rotation nearest to the ambient 3×3 matrix x in the
-// Frobenius norm into dst: the special orthogonal polar factor
+// Frobenius norm into dst: the maximiser of tr(RᵀX) over SO(3), which is the
+// special orthogonal polar factor
 //
-//	R = U diag(1, 1, det(UVᵀ)) Vᵀ,  x = U Σ Vᵀ (SVD, σ₁ ≥ σ₂ ≥ σ₃),
+//	R = U diag(1, 1, det(UVᵀ)) Vᵀ,  X = U Σ Vᵀ (SVD, σ₁ ≥ σ₂ ≥ σ₃),
 //
-// which equals x(xᵀx)^{−1/2} when det x > 0 (Higham 2008, Functions of
-// Matrices, §8.1; the det fix is the Kabsch/Umeyama solution of the
-// orthogonal Procrustes problem). It uses gonum's mat.SVD and allocates; it
-// is meant for cleaning data, not for inner loops (Exp already keeps its
-// results on SO(3)). When x is rank deficient the nearest rotation is not
-// unique and one of them is returned; if x is not finite or the SVD fails, dst is
-// filled with NaN. dst may alias x.
+// equal to X(XᵀX)^{−1/2} when det X > 0 (Higham 2008, Functions of
+// Matrices, §8.1; the det fix solves the special orthogonal Procrustes
+// problem, Umeyama 1991). It is computed without allocation by the
+// quaternion method (Horn 1987, J. Opt. Soc. Am. A 4:629; Bar-Itzhack 2000,
+// J. Guidance 23:1085): for unit q, tr(R(q)ᵀX) = qᵀK q with the symmetric
+//
+//	    ⎡ X₁₁+X₂₂+X₃₃   X₃₂−X₂₃       X₁₃−X₃₁       X₂₁−X₁₂     ⎤
+//	K = ⎢ X₃₂−X₂₃       X₁₁−X₂₂−X₃₃   X₁₂+X₂₁       X₁₃+X₃₁     ⎥
+//	    ⎢ X₁₃−X₃₁       X₁₂+X₂₁      −X₁₁+X₂₂−X₃₃   X₂₃+X₃₂     ⎥
+//	    ⎣ X₂₁−X₁₂       X₁₃+X₃₁       X₂₃+X₃₂      −X₁₁−X₂₂+X₃₃ ⎦
+//
+// so R = R(q) for the eigenvector q of the largest eigenvalue of K, found by
+// cyclic Jacobi rotations. The eigen-gap is 2(σ₂ + det-sign·σ₃): the result
+// is accurate to rounding near SO(3) and, like the SVD, ill-conditioned
+// only where the nearest rotation is (nearly) not unique (then one of them is
+// returned). A non-finite x gives NaN entries. dst may alias x.
 func (SO3) Project(dst, x []float64) {
 	checkLen("SO3.Project", 9, dst, x)
-	finite := true
 	for _, v := range x {
-		finite = finite && !math.IsNaN(v) && !math.IsInf(v, 0)
-	}
-	var svd mat.SVD
-	// gonum's SVD does not terminate on NaN input, hence the finiteness
-	// check first.
-	if !finite || !svd.Factorize(mat.NewDense(3, 3, append([]float64(nil), x...)), mat.SVDFull) {
-		for i := range dst {
-			dst[i] = math.NaN()
-		}
-		return
-	}
-	var u, v mat.Dense
-	svd.UTo(&u)
-	svd.VTo(&v)
-	d := 1.0
-	if mat.Det(&u)*mat.Det(&v) < 0 {
-		d = -1
-	}
-	for i := 0; i < 3; i++ {
-		for j := 0; j < 3; j++ {
-			dst[3*i+j] = u.At(i, 0)*v.At(j, 0) + u.At(i, 1)*v.At(j, 1) + d*u.At(i, 2)*v.At(j, 2)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			for i := range dst {
+				dst[i] = math.NaN()
+			}
+			return
 		}
 	}
+	k := [16]float64{
+		x[0] + x[4] + x[8], x[7] - x[5], x[2] - x[6], x[3] - x[1],
+		x[7] - x[5], x[0] - x[4] - x[8], x[1] + x[3], x[2] + x[6],
+		x[2] - x[6], x[1] + x[3], -x[0] + x[4] - x[8], x[5] + x[7],
+		x[3] - x[1], x[2] + x[6], x[5] + x[7], -x[0] - x[4] + x[8],
+	}
+	vec := so3Jacobi4(&k)
+	best := 0
+	for i := 1; i < 4; i++ {
+		if k[5*i] > k[5*best] {
+			best = i
+		}
+	}
+	w, qx, qy, qz := vec[best], vec[4+best], vec[8+best], vec[12+best]
+	so3QuatMat(dst, w, qx, qy, qz, w*w+qx*qx+qy*qy+qz*qz)
+}
+
+// so3Jacobi4 diagonalises the symmetric 4×4 matrix a (row-major) in place
+// by cyclic Jacobi rotations (Golub & Van Loan 2013, Matrix Computations,
+// §8.5; rotation formulas of Numerical Recipes §11.1) and returns the
+// orthogonal matrix whose columns are the eigenvectors, eigenvalue i being
+// a[5i] on return.
+func so3Jacobi4(a *[16]float64) [16]float64 {
+	v := [16]float64{0: 1, 5: 1, 10: 1, 15: 1}
+	for sweep := 0; sweep < 50; sweep++ {
+		var off, all float64
+		for i := 0; i < 4; i++ {
+			for j := 0; j < 4; j++ {
+				e := a[4*i+j] * a[4*i+j]
+				all += e
+				if i != j {
+					off += e
+				}
+			}
+		}
+		if off == 0 {
+			break
+		}
+		tiny := 1e-18 * math.Sqrt(all)
+		for p := 0; p < 3; p++ {
+			for q := p + 1; q < 4; q++ {
+				apq := a[4*p+q]
+				// An entry below rounding of the diagonal (or of ‖a‖) is
+				// set to zero, so that the sweeps end (Numerical Recipes
+				// §11.1).
+				g := 100 * math.Abs(apq)
+				app, aqq := math.Abs(a[5*p]), math.Abs(a[5*q])
+				if math.Abs(apq) <= tiny || (app+g == app && aqq+g == aqq) {
+					a[4*p+q], a[4*q+p] = 0, 0
+					continue
+				}
+				theta := (a[5*q] - a[5*p]) / (2 * apq)
+				var t float64
+				if math.Abs(theta) > 1e150 {
+					t = 0.5 / theta
+				} else {
+					t = 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+					if theta < 0 {
+						t = -t
+					}
+				}
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
+				for r := 0; r < 4; r++ { // columns p, q of a and v
+					ap, aq := a[4*r+p], a[4*r+q]
+					a[4*r+p], a[4*r+q] = c*ap-s*aq, s*ap+c*aq
+					vp, vq := v[4*r+p], v[4*r+q]
+					v[4*r+p], v[4*r+q] = c*vp-s*vq, s*vp+c*vq
+				}
+				for r := 0; r < 4; r++ { // rows p, q of a
+					ap, aq := a[4*p+r], a[4*q+r]
+					a[4*p+r], a[4*q+r] = c*ap-s*aq, s*ap+c*aq
+				}
+			}
+		}
+	}
+	return v
 }
 
 // ProjectTangent writes R·skew(RᵀV) = R[vee(skew(RᵀV))]× into dst, the
@@ -270,7 +337,7 @@ func (SO3) ProjectTangent(dst, x, v []float64) {
 
 // Exp writes exp_R(V) = R·Exp([ω]×), ω = vee(skew(RᵀV)), into dst
 // (Rodrigues' formula, see ExpBody). dst may alias x.
-func (g SO3) Exp(dst, x, v []float64) {
+func (SO3) Exp(dst, x, v []float64) {
 	checkLen("SO3.Exp", 9, dst, x, v)
 	r := so3Arr(x)
 	w1, w2, w3 := so3Body(r, so3Arr(v))

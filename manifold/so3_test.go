@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/num/quat"
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -203,6 +204,62 @@ func TestSO3Project(t *testing.T) {
 	// Non-finite input gives NaN.
 	g.Project(p, []float64{math.NaN(), 0, 0, 0, 1, 0, 0, 0, 1})
 	require.True(t, math.IsNaN(p[0]))
+	g.Project(p, []float64{math.Inf(1), 0, 0, 0, 1, 0, 0, 0, 1})
+	require.True(t, math.IsNaN(p[0]))
+	require.Zero(t, testing.AllocsPerRun(100, func() { g.Project(p, r) }), "Project allocations")
+}
+
+// so3ProjectSVD is the reference nearest rotation U diag(1, 1, det(UVᵀ)) Vᵀ
+// by gonum's SVD, with the gap σ₂ + det(UVᵀ)σ₃ of the problem.
+func so3ProjectSVD(x []float64) (r []float64, gap float64) {
+	var svd mat.SVD
+	if !svd.Factorize(mat.NewDense(3, 3, append([]float64(nil), x...)), mat.SVDFull) {
+		panic("SVD failed")
+	}
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	d := 1.0
+	if mat.Det(&u)*mat.Det(&v) < 0 {
+		d = -1
+	}
+	r = make([]float64, 9)
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			r[3*i+j] = u.At(i, 0)*v.At(j, 0) + u.At(i, 1)*v.At(j, 1) + d*u.At(i, 2)*v.At(j, 2)
+		}
+	}
+	sv := svd.Values(nil)
+	return r, sv[1] + d*sv[2]
+}
+
+func TestSO3ProjectVsSVD(t *testing.T) {
+	// Random Gaussian 3×3 matrices (both signs of det) and near-rotations:
+	// the quaternion/Jacobi Project must match the SVD polar factor where
+	// the problem is well conditioned (error ≲ ε/gap), and never be worse
+	// in the objective tr(RᵀX).
+	var g SO3
+	rng := newRand(11)
+	x, p, r := make([]float64, 9), make([]float64, 9), make([]float64, 9)
+	for it := 0; it < 500; it++ {
+		if it%2 == 0 {
+			for i := range x {
+				x[i] = rng.NormFloat64()
+			}
+		} else {
+			g.Rand(r, rng)
+			for i := range x {
+				x[i] = r[i] + 1e-3*rng.NormFloat64()
+			}
+		}
+		want, gap := so3ProjectSVD(x)
+		g.Project(p, x)
+		require.Less(t, g.Residual(p), 1e-14, "Project lands on SO(3)")
+		require.GreaterOrEqual(t, dot(p, x), dot(want, x)-1e-13*(1+norm(x)), "tr(RᵀX) optimal")
+		if gap > 1e-2 {
+			requireClose(t, want, p, 1e-13/gap, "Project vs SVD polar factor")
+		}
+	}
 }
 
 func TestSO3Residual(t *testing.T) {

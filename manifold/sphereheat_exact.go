@@ -188,7 +188,10 @@ func sphereHeatS2(t, theta float64) (logp, dlogp float64) {
 		dd := sa.div(a).mul(delta.scale(0.5).sinc())
 		// Q = 1 + ((2π−φ)/φ) e^{−2π(π−φ)/t} [+ far images], π−φ = ε−δ.
 		pmf := eps.sub(delta)
-		q := sphereheatConst(1).add(pmf.add(sphereheatConst(math.Pi)).div(phi).mul(pmf.scale(-twoPiOverT).exp()))
+		q := sphereheatConst(1)
+		if pmf.v*twoPiOverT < 60 { // else the image term is below e^{−60}·3
+			q = q.add(pmf.add(sphereheatConst(math.Pi)).div(phi).mul(pmf.scale(-twoPiOverT).exp()))
+		}
 		if imag {
 			// k = 1: −(1 + 2π/φ) e^{−2π(φ+π)/t}; k = −2: −((4π−φ)/φ) e^{−4π(2π−φ)/t}.
 			q = q.sub(sphereheatConst(1).add(sphereheatConst(2 * math.Pi).div(phi)).mul(phi.add(sphereheatConst(math.Pi)).scale(-twoPiOverT).exp()))

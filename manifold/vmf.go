@@ -54,9 +54,10 @@ func NewVonMisesFisher(mu []float64, kappa float64) (*VonMisesFisher, error) {
 	s.Project(v.mu, mu)
 	v.logMode = vmfLogMode(d, kappa)
 	// Wood (1994): b = (−2κ + √(4κ² + (d−1)²))/(d−1), rationalised to
-	// b = (d−1)/(2κ + √(4κ² + (d−1)²)) (no cancellation for large κ).
+	// b = (d−1)/(2κ + √(4κ² + (d−1)²)) (no cancellation for large κ;
+	// the root by Hypot, so 4κ² cannot overflow).
 	m := float64(d - 1)
-	v.b = m / (2*kappa + math.Sqrt(4*kappa*kappa+m*m))
+	v.b = m / (2*kappa + math.Hypot(2*kappa, m))
 	v.x0 = (1 - v.b) / (1 + v.b)
 	v.omx0 = 2 * v.b / (1 + v.b)                      // 1 − x0
 	v.logOmx0sq = math.Log(4*v.b) - 2*math.Log1p(v.b) // log(1 − x0²)

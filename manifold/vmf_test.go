@@ -16,8 +16,12 @@ const vmfQuadTol = 1e-8
 var vmfKappas = []float64{0, 1e-6, 1e-2, 1, 10, 1e3, 1e6}
 
 // vmfLogCRef holds {d, κ, log C_d(κ)} computed with python3 mpmath 1.3.0
-// at mp.dps = 40 as (d/2−1) log κ − (d/2) log 2π − log besseli(d/2−1, κ),
-// printed to 22 digits (script in the commit message of this file).
+// (Debian python3-mpmath) at mp.dps = 40, printed to 22 digits:
+//
+//	nu = mp.mpf(d)/2 - 1
+//	c = nu*mp.log(k) - mp.mpf(d)/2*mp.log(2*mp.pi) - mp.log(mp.besseli(nu, k))
+//
+// for d in (2, 3, 5, 10, 50, 100), k in (1e-6, 1e-2, 1, 10, 1e3, 1e6).
 var vmfLogCRef = [][3]float64{
 	{2, 1e-6, -1.837877066409595483561},
 	{2, 1e-2, -1.837902066253097219649},
@@ -376,5 +380,23 @@ func TestVMFAllocs(t *testing.T) {
 		require.Zero(t, testing.AllocsPerRun(100, func() { v.LogProb(x) }))
 		require.Zero(t, testing.AllocsPerRun(100, func() { v.Score(dst, x) }))
 		require.Zero(t, testing.AllocsPerRun(100, func() { v.Rand(dst, rng) }))
+	}
+}
+
+// TestVMFExtremeKappa draws at κ = 1e300, where 4κ² overflows: W must be
+// 1 to rounding and the draw on the sphere.
+func TestVMFExtremeKappa(t *testing.T) {
+	for _, d := range []int{2, 3, 7} {
+		mu := make([]float64, d)
+		mu[0] = 1
+		v, err := NewVonMisesFisher(mu, 1e300)
+		require.NoError(t, err)
+		x := make([]float64, d)
+		rng := newRand(11)
+		for i := 0; i < 100; i++ {
+			v.Rand(x, rng)
+			require.InDelta(t, 1, x[0], 1e-15, "d=%d", d)
+		}
+		require.False(t, math.IsNaN(v.LogProb(mu)) || math.IsInf(v.LogProb(mu), 0))
 	}
 }

@@ -39,7 +39,7 @@ func TestBadInputOneLineExit2(t *testing.T) {
 		{"bad law", []string{"draw", "--dist", "cauchy"}, "unknown distribution"},
 		{"bad t", []string{"draw", "--dist", "heat", "--t", "-1"}, "t > 0"},
 		{"non-compact uniform", []string{"draw", "--manifold", "r2", "--dist", "uniform"}, "infinite volume"},
-		{"unwritable out", []string{"draw", "--dist", "uniform", "--n", "10", "--out", "/nonexistent/dir/x.csv"}, "writing"},
+		{"unwritable out", []string{"draw", "--n", "10", "--out", "/nonexistent/dir/x.csv"}, "writing"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -48,7 +48,10 @@ func ParseManifold(s string) (manifold.Manifold, error) {
 		return n, true
 	}
 	if name == "so3" {
-		return nil, fmt.Errorf("%w: manifold %q is not available in this build", ErrSpec, s)
+		return manifold.NewSO3(), nil
+	}
+	if n, ok := num("t", 1); ok {
+		return manifold.NewTorus(n), nil
 	}
 	if n, ok := num("r", 1); ok {
 		return manifold.NewEuclidean(n), nil
@@ -67,6 +70,8 @@ func origin(m manifold.Manifold) []float64 {
 	switch m.(type) {
 	case manifold.Sphere:
 		x[len(x)-1] = 1
+	case manifold.SO3:
+		x[0], x[4], x[8] = 1, 1, 1
 	}
 	return x
 }
@@ -101,21 +106,90 @@ func build(spec Spec) (law, error) {
 		if !(spec.T > 0) || math.IsInf(spec.T, 0) {
 			return law{}, fmt.Errorf("%w: heat kernel needs time t > 0, got %g", ErrSpec, spec.T)
 		}
-		return law{}, fmt.Errorf("%w: heat kernel on %s is not available in this build", ErrSpec, spec.Manifold)
+		var d manifold.Distribution
+		switch m.(type) {
+		case manifold.Euclidean:
+			d = gaussian{m: m.(manifold.Euclidean), t: spec.T}
+		case manifold.Sphere:
+			d, err = manifold.NewSphereHeat(x0, spec.T)
+		case manifold.SO3:
+			d, err = manifold.NewIGSO3(x0, spec.T)
+		case manifold.Torus:
+			d, err = manifold.NewWrappedNormal(x0, spec.T)
+		}
+		if err != nil {
+			return law{}, fmt.Errorf("%w: heat kernel: %v", ErrSpec, err)
+		}
+		return law{dist: d, moments: momentsFor(m, x0, spec.T)}, nil
+	case "vmf":
+		if _, ok := m.(manifold.Sphere); !ok {
+			return law{}, fmt.Errorf("%w: vmf lives on spheres sK, not on %q", ErrSpec, spec.Manifold)
+		}
+		v, err := manifold.NewVonMisesFisher(x0, spec.Kappa)
+		if err != nil {
+			return law{}, fmt.Errorf("%w: vmf: %v", ErrSpec, err)
+		}
+		return law{dist: v, moments: []Moment{{
+			Name:  "<mu,X>",
+			Exact: v.MeanResultantLength(),
+			stat:  func(x []float64) float64 { return dotv(x0, x) },
+		}}}, nil
 	}
 	return law{}, fmt.Errorf("%w: unknown distribution %q (want uniform, heat or vmf)", ErrSpec, spec.Dist)
 }
 
 // momentsFor returns the exact Brownian moments at time t from x0 (t = +Inf
-// gives the uniform law's): on S^{d−1}, E⟨x0, X_t⟩ = e^{−(d−1)t/2}.
+// gives the uniform law's; see manifolds.md):
+//
+//	R^n:      E|X − x0|² = n t
+//	S^{d−1}:  E⟨x0, X_t⟩ = e^{−(d−1)t/2}
+//	SO(3):    E tr(R0ᵀR_t) = 3e^{−t},  E χ₂(R0ᵀR_t) = 5e^{−3t}
+//	T^n:      E mean_i cos(X_i − x0_i) = e^{−t/2}
+//
+// with χ₂(R) = 1 + 2cos ω + 2cos 2ω the character of the l = 2
+// representation (ω the rotation angle).
 func momentsFor(m manifold.Manifold, x0 []float64, t float64) []Moment {
 	switch mm := m.(type) {
+	case manifold.Euclidean:
+		n := float64(mm.AmbientDim())
+		return []Moment{{Name: "|X-x0|^2", Exact: n * t, stat: func(x []float64) float64 {
+			var s float64
+			for i := range x {
+				s += (x[i] - x0[i]) * (x[i] - x0[i])
+			}
+			return s
+		}}}
 	case manifold.Sphere:
 		d := mm.AmbientDim()
 		return []Moment{{
 			Name:  "<x0,X>",
 			Exact: math.Exp(-float64(d-1) * t / 2),
 			stat:  func(x []float64) float64 { return dotv(x0, x) },
+		}}
+	case manifold.SO3:
+		return []Moment{{
+			Name:  "tr(R0'R)",
+			Exact: 3 * math.Exp(-t),
+			stat:  func(x []float64) float64 { return dotv(x0, x) },
+		}, {
+			Name:  "chi2(R0'R)",
+			Exact: 5 * math.Exp(-3*t),
+			stat: func(x []float64) float64 {
+				c := (dotv(x0, x) - 1) / 2 // cos ω
+				return 1 + 2*c + 2*(2*c*c-1)
+			},
+		}}
+	case manifold.Torus:
+		return []Moment{{
+			Name:  "mean cos(X-x0)",
+			Exact: math.Exp(-t / 2),
+			stat: func(x []float64) float64 {
+				var s float64
+				for i := range x {
+					s += math.Cos(x[i] - x0[i])
+				}
+				return s / float64(len(x))
+			},
 		}}
 	}
 	return nil

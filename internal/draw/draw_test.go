@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"math"
 	"runtime"
 	"testing"
 
@@ -20,15 +21,52 @@ func TestRunIndependentOfCores(t *testing.T) {
 	require.Equal(t, sa, sb)
 }
 
-func TestUniformMoments(t *testing.T) {
-	// Uniform on S^K: E⟨x0, X⟩ = 0 and log density −log Vol(S^K).
-	for _, m := range []string{"s1", "s2", "s7"} {
-		t.Run(m, func(t *testing.T) {
-			_, s, err := Run(Spec{Manifold: m, Dist: "uniform", N: 20000, Seed: 1})
+func TestExactMoments(t *testing.T) {
+	// Every law reproduces its exact moments (momentsFor, vMF mean resultant
+	// length) within 4 standard errors; a false alarm has probability
+	// 6e-5 per moment. Each law also has a non-trivial moment, so a wrong
+	// time scale (e.g. eigenvalues l(l+1) on S⁵, or t/2 for t) shows as
+	// |z| ≫ 4 at n = 20000.
+	specs := []Spec{
+		{Manifold: "s1", Dist: "uniform"},
+		{Manifold: "s2", Dist: "uniform"},
+		{Manifold: "s7", Dist: "uniform"},
+		{Manifold: "so3", Dist: "uniform"},
+		{Manifold: "t3", Dist: "uniform"},
+		{Manifold: "r3", Dist: "heat", T: 2},
+		{Manifold: "s1", Dist: "heat", T: 0.7},
+		{Manifold: "s2", Dist: "heat", T: 0.5},
+		{Manifold: "s5", Dist: "heat", T: 0.1},
+		{Manifold: "so3", Dist: "heat", T: 0.3},
+		{Manifold: "t4", Dist: "heat", T: 2},
+		{Manifold: "s2", Dist: "vmf", Kappa: 3},
+		{Manifold: "s9", Dist: "vmf", Kappa: 20},
+	}
+	for _, spec := range specs {
+		spec.N, spec.Seed = 20000, 5
+		t.Run(spec.Manifold+"/"+spec.Dist, func(t *testing.T) {
+			_, s, err := Run(spec)
 			require.NoError(t, err)
-			require.Len(t, s.Moments, 1)
-			require.Less(t, abs(s.Moments[0].Z), 4.0)
+			require.NotEmpty(t, s.Moments)
+			for _, m := range s.Moments {
+				require.Less(t, abs(m.Z), 4.0, "%s: mean %g exact %g", m.Name, m.Mean, m.Exact)
+			}
 		})
+	}
+}
+
+func TestBadSpecs(t *testing.T) {
+	for _, spec := range []Spec{
+		{Manifold: "r2", Dist: "uniform", N: 10},
+		{Manifold: "s2", Dist: "heat", T: 0, N: 10},
+		{Manifold: "s2", Dist: "heat", T: math.Inf(1), N: 10},
+		{Manifold: "so3", Dist: "vmf", Kappa: 1, N: 10},
+		{Manifold: "s2", Dist: "vmf", Kappa: -1, N: 10},
+		{Manifold: "s2", Dist: "cauchy", N: 10},
+		{Manifold: "s2", Dist: "uniform", N: 0},
+	} {
+		_, _, err := Run(spec)
+		require.ErrorIs(t, err, ErrSpec, "%+v", spec)
 	}
 }
 
@@ -44,7 +82,7 @@ func TestParseManifold(t *testing.T) {
 		in      string
 		dim     int
 		ambient int
-	}{{"r3", 3, 3}, {"s2", 2, 3}, {"S1", 1, 2}, {" s10 ", 10, 11}} {
+	}{{"r3", 3, 3}, {"s2", 2, 3}, {"S1", 1, 2}, {" s10 ", 10, 11}, {"so3", 3, 9}, {"t4", 4, 4}} {
 		m, err := ParseManifold(c.in)
 		require.NoError(t, err, c.in)
 		require.Equal(t, c.dim, m.Dim(), c.in)
