@@ -507,6 +507,9 @@ func (p *smilesParser) finish() error {
 		}
 	}
 	if err := kekulize(m, needPi); err != nil {
+		if pe, ok := err.(*ParseError); ok {
+			pe.Source, pe.Line = p.opt.Source, p.opt.Line
+		}
 		return err
 	}
 	// Tetrahedral parity: from SMILES order to reference order.

@@ -12,8 +12,16 @@ import (
 // traversal from the lowest-numbered atom of each fragment; the output is
 // not canonical. Explicit hydrogen atoms are written as [H].
 func WriteSMILES(m *Molecule) string {
+	s, _ := writeSMILESOrder(m)
+	return s
+}
+
+// writeSMILESOrder also returns the atoms in output order: atom k of the
+// re-parsed SMILES is atom order[k] of m.
+func writeSMILESOrder(m *Molecule) (string, []int) {
 	w := smilesWriter{m: m}
-	return w.write()
+	s := w.write()
+	return s, w.order
 }
 
 type closure struct {
@@ -32,6 +40,7 @@ type smilesWriter struct {
 	dirs     []BondDir // Begin→End marks chosen for output
 	digit    []int     // per bond: ring digit in use
 	free     []bool
+	order    []int
 	sb       strings.Builder
 }
 
@@ -209,6 +218,7 @@ func (w *smilesWriter) emit(u, fromBond int) {
 		}
 	}
 	_ = hslot
+	w.order = append(w.order, u)
 	w.atomText(u, written)
 	for _, c := range w.rings[u] {
 		if c.opener {

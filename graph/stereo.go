@@ -339,3 +339,32 @@ func (m *Molecule) CheckStereo(conf int) error {
 	}
 	return nil
 }
+
+// DoubleBondConfig returns the configuration of the stereo double bond k
+// seen through substituents p (on one end) and q (on the other): StereoCis
+// when p and q are on the same side. It returns StereoNone when k has no
+// configuration or p, q are not substituents of opposite ends.
+func (m *Molecule) DoubleBondConfig(k, p, q int) BondStereo {
+	b := m.Bonds[k]
+	if b.Stereo == StereoNone {
+		return StereoNone
+	}
+	onB := func(x int) bool { return x != b.End && m.BondBetween(x, b.Begin) >= 0 }
+	onE := func(x int) bool { return x != b.Begin && m.BondBetween(x, b.End) >= 0 }
+	if !onB(p) {
+		p, q = q, p
+	}
+	if !onB(p) || !onE(q) {
+		return StereoNone
+	}
+	s := b.Stereo
+	flip := (p != b.StereoAtoms[0]) != (q != b.StereoAtoms[1])
+	if flip {
+		if s == StereoCis {
+			s = StereoTrans
+		} else {
+			s = StereoCis
+		}
+	}
+	return s
+}

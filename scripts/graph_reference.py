@@ -5,8 +5,8 @@ Usage (Debian: apt-get install -y python3-rdkit; run with /usr/bin/python3):
 
   scripts/graph_reference.py                 # writes graph/testdata/reference.tsv,
                                              # conformers.sdf, conformers_v3000.sdf
-  scripts/graph_reference.py --check FILE    # RDKit reads an SDF written by geosoc
-                                             # and compares it with reference.tsv
+  scripts/graph_reference.py --check FILE    # RDKit reads an SDF (or .smi) written by
+                                             # geosoc and compares it with the input
 
 Columns of reference.tsv (one row per line of molecules.smi, same order):
   name smiles formula mol_weight heavy_atoms rings aromatic_atoms
@@ -174,7 +174,26 @@ def check(path):
     return bad == 0
 
 
+def check_smi(path):
+    """RDKit canonical isomeric SMILES of geosoc's written SMILES must equal
+    that of the input SMILES (same line of molecules.smi)."""
+    inp = read_smi(os.path.join(TESTDATA, "molecules.smi"))
+    out = read_smi(path)
+    bad = 0
+    for (s1, n1), (s2, n2) in zip(inp, out):
+        m2 = Chem.MolFromSmiles(s2)
+        if m2 is None or Chem.MolToSmiles(m2) != Chem.CanonSmiles(s1):
+            bad += 1
+            print("%s: %s -> %s differs" % (n1, s1, s2))
+    if len(inp) != len(out):
+        bad += 1
+        print("line counts differ: %d vs %d" % (len(inp), len(out)))
+    print("%s: %d SMILES, %d differ from the input (RDKit canonical isomeric SMILES)" % (path, len(out), bad))
+    return bad == 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
-        sys.exit(0 if check(sys.argv[2]) else 1)
+        f = check_smi if sys.argv[2].endswith(".smi") else check
+        sys.exit(0 if f(sys.argv[2]) else 1)
     generate()
