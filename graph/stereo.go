@@ -15,7 +15,8 @@ import (
 // (Morgan, J. Chem. Doc. 5, 107 (1965); Weininger et al., JCICS 29, 97
 // (1989)). The initial invariant is (element, isotope, charge, degree, total
 // H, in-ring); each round appends the sorted (neighbour class, bond order)
-// list, until the number of classes stops growing. Classes are 0..k-1.
+// list (aromatic bonds as one type, not their Kekulé
+// orders), until the number of classes stops growing. Classes are 0..k-1.
 func (m *Molecule) SymmetryClasses() []int {
 	n := len(m.Atoms)
 	type key struct {
@@ -56,7 +57,11 @@ func (m *Molecule) SymmetryClasses() []int {
 		for i := range m.Atoms {
 			buf = buf[:0]
 			for _, nb := range m.adj[i] {
-				buf = append(buf, cls[nb.Atom]*4+m.Bonds[nb.Bond].Order)
+				t := m.Bonds[nb.Bond].Order
+				if m.Bonds[nb.Bond].Aromatic {
+					t = OrderAromatic // Kekulé orders would break ring symmetry
+				}
+				buf = append(buf, cls[nb.Atom]*8+t)
 			}
 			sort.Ints(buf)
 			sig[i] = append(append(sig[i][:0], cls[i]), buf...)

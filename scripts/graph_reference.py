@@ -27,7 +27,7 @@ import os
 import sys
 
 from rdkit import Chem, RDLogger, rdBase
-from rdkit.Chem import AllChem, Descriptors, rdMolDescriptors
+from rdkit.Chem import AllChem, Descriptors, rdMolAlign, rdMolDescriptors
 
 RDLogger.DisableLog("rdApp.*")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,6 +45,7 @@ EMBED = {
     "glycine_zwitterion": 1, "ephedrine": 1, "prostaglandin_E2": 1, "captopril": 1,
     "E-azobenzene": 1, "tofacitinib": 1, "biotin": 1, "chloroform-d": 1,
     "N-methylpyridinium": 1, "trityl_cation": 1, "armodafinil": 1,
+    "DDT": 2, "fluconazole": 2, "propofol": 2, "trimethoprim": 2,
 }
 
 
@@ -105,6 +106,10 @@ def generate():
     print("reference.tsv: %d molecules, RDKit failed on %s" % (len(rows), bad))
 
     # Multi-record SDF of ETKDGv3 + MMFF conformers (fixed seeds).
+    rms = open(os.path.join(TESTDATA, "rmsd_reference.tsv"), "w")
+    rms.write("# heavy-atom RMSD between conformers 0 and 1 of conformers.sdf, RDKit %s\n" % rdBase.rdkitVersion)
+    rms.write("# best_rms: rdMolAlign.GetBestRMS (symmetry-aware); plain_rms: rdMolAlign.AlignMol, identity atom map\n")
+    rms.write("name\tbest_rms\tplain_rms\n")
     w = Chem.SDWriter(os.path.join(TESTDATA, "conformers.sdf"))
     w3 = open(os.path.join(TESTDATA, "conformers_v3000.sdf"), "w")
     n = 0
@@ -127,10 +132,19 @@ def generate():
             m.SetProp("conformer", str(cid))
             w.write(m, confId=cid)
             n += 1
+        if len(cids) >= 2:
+            heavy = Chem.RemoveHs(m)
+            a = Chem.Mol(heavy, confId=cids[1])
+            b = Chem.Mol(heavy, confId=cids[0])
+            best = rdMolAlign.GetBestRMS(Chem.Mol(a), Chem.Mol(b))
+            amap = [(i, i) for i in range(heavy.GetNumAtoms())]
+            plain = rdMolAlign.AlignMol(Chem.Mol(a), Chem.Mol(b), atomMap=amap)
+            rms.write("%s\t%.6f\t%.6f\n" % (name, best, plain))
         w3.write(Chem.MolToMolBlock(m, confId=cids[0], forceV3000=True))
         w3.write("> <SMILES>\n%s\n\n$$$$\n" % smi)
     w.close()
     w3.close()
+    rms.close()
     print("conformers.sdf: %d records" % n)
 
 
