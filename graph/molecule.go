@@ -274,6 +274,8 @@ func (m *Molecule) Clone() *Molecule {
 // neighbours; this is a starting geometry, not a relaxed one.
 func (m *Molecule) AddHydrogens() {
 	n := len(m.Atoms)
+	// Terminal hydrogens change no ring: keep the ring information.
+	ri := m.rings
 	for i := 0; i < n; i++ {
 		h := m.Atoms[i].ImplicitH
 		if h <= 0 {
@@ -290,6 +292,12 @@ func (m *Molecule) AddHydrogens() {
 			placeHydrogens(m, conf, i, first, h)
 			m.Conformers[c] = conf
 		}
+	}
+	if ri != nil {
+		for len(ri.bondInRing) < len(m.Bonds) {
+			ri.bondInRing = append(ri.bondInRing, false)
+		}
+		m.rings = ri
 	}
 }
 

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 )
@@ -117,6 +118,10 @@ func (m *Molecule) NumRings() int { return len(m.ringInfo().rings) }
 func computeRings(m *Molecule) *ringInfo {
 	ri := &ringInfo{bondInRing: ringBonds(m)}
 	n := len(m.Atoms)
+	local := make([]int, n)
+	for i := range local {
+		local[i] = -1
+	}
 	// Ring systems: components of the ring-bond subgraph.
 	sys := make([]int, n)
 	for i := range sys {
@@ -156,7 +161,7 @@ func computeRings(m *Molecule) *ringInfo {
 				}
 			}
 		}
-		rings, rb := ringSystemSSSR(m, atoms, bonds, ri.bondInRing)
+		rings, rb := ringSystemSSSR(m, atoms, bonds, ri.bondInRing, local)
 		ri.rings = append(ri.rings, rings...)
 		ri.ringBonds = append(ri.ringBonds, rb...)
 	}
@@ -183,22 +188,13 @@ type cycleCand struct {
 	bonds []int
 }
 
-// ringSystemSSSR finds a minimum cycle basis of one ring system.
-func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool) ([][]int, [][]int) {
+// ringSystemSSSR finds a minimum cycle basis of one ring system. local
+// is scratch of length len(m.Atoms), all -1 on entry and on return.
+func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool, local []int) ([][]int, [][]int) {
 	nr := len(bonds) - len(atoms) + 1
 	if nr <= 0 {
 		return nil, nil
 	}
-	local := make(map[int]int, len(atoms))
-	for i, a := range atoms {
-		local[a] = i
-	}
-	bl := make(map[int]int, len(bonds))
-	for i, b := range bonds {
-		bl[b] = i
-	}
-	words := (len(bonds) + 63) / 64
-	na := len(atoms)
 	if nr == 1 {
 		// Walk the single cycle.
 		cyc := []int{atoms[0]}
@@ -219,13 +215,31 @@ func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool) ([][]int, []
 		}
 		return [][]int{cyc}, [][]int{cycleBonds(m, cyc)}
 	}
+	for i, a := range atoms {
+		local[a] = i
+	}
+	defer func() {
+		for _, a := range atoms {
+			local[a] = -1
+		}
+	}()
+	bl := make(map[int]int, len(bonds))
+	for i, b := range bonds {
+		bl[b] = i
+	}
+	words := (len(bonds) + 63) / 64
+	na := len(atoms)
 	// Horton candidates: for each root v and ring bond (x,y), the cycle
 	// P(v,x) + (x,y) + P(y,v) when both shortest paths meet only at v.
 	seen := map[string]bool{}
 	var cands []cycleCand
 	dist := make([]int, na)
 	par := make([]int, na)
+	mark := make([]int, na)
+	stamp := 0
 	queue := make([]int, 0, na)
+	px := make([]int, 0, na)
+	py := make([]int, 0, na)
 	for r := 0; r < na; r++ {
 		for i := range dist {
 			dist[i] = -1
@@ -251,28 +265,26 @@ func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool) ([][]int, []
 			if par[x] == y || par[y] == x {
 				continue
 			}
-			// Paths from x and y back to r must be disjoint except at r.
-			px := []int{}
-			for u := x; u >= 0; u = par[u] {
-				px = append(px, u)
-			}
-			py := []int{}
-			for u := y; u >= 0; u = par[u] {
-				py = append(py, u)
-			}
-			if len(px)+len(py)-1 > 2*na {
+			// Only cycles whose root is opposite the edge (|dx-dy| <= 1);
+			// others are found from a better root.
+			if d := dist[x] - dist[y]; d > 1 || d < -1 {
 				continue
 			}
-			onX := make(map[int]bool, len(px))
-			for _, u := range px[:len(px)-1] {
-				onX[u] = true
+			// Paths from x and y back to r must be disjoint except at r.
+			stamp++
+			px = px[:0]
+			for u := x; u >= 0; u = par[u] {
+				px = append(px, u)
+				mark[u] = stamp
 			}
+			py = py[:0]
 			ok := true
-			for _, u := range py[:len(py)-1] {
-				if onX[u] {
+			for u := y; u >= 0; u = par[u] {
+				if u != r && mark[u] == stamp {
 					ok = false
 					break
 				}
+				py = append(py, u)
 			}
 			if !ok {
 				continue
@@ -304,7 +316,7 @@ func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool) ([][]int, []
 	var pivots []int
 	var rings, rbonds [][]int
 	for _, c := range cands {
-		v := slices.Clone(c.bits)
+		v := c.bits
 		for bi, row := range basis {
 			p := pivots[bi]
 			if v[p/64]>>(p%64)&1 == 1 {
@@ -316,12 +328,7 @@ func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool) ([][]int, []
 		p := -1
 		for w := range v {
 			if v[w] != 0 {
-				for b := 0; b < 64; b++ {
-					if v[w]>>b&1 == 1 {
-						p = w*64 + b
-						break
-					}
-				}
+				p = w*64 + bits.TrailingZeros64(v[w])
 				break
 			}
 		}
