@@ -526,8 +526,8 @@ func (h Hybridization) String() string {
 // sp2; an atom with a triple bond or two double bonds is sp; one double
 // bond gives sp2; a three-connected N, or a two-connected O or S, next to a
 // double bond or an aromatic atom is sp2 (conjugated lone pair, as in
-// amides, anilines and furans); other main-group atoms with four electron
-// domains are sp3.
+// amides, anilines and furans); a three-connected carbocation or boron is
+// sp2; other main-group atoms with four electron domains are sp3.
 func (m *Molecule) Hybridization(i int) Hybridization {
 	a := m.Atoms[i]
 	if a.Element == 1 || a.Element == 0 || len(m.adj[i])+a.ImplicitH == 0 {
@@ -572,11 +572,13 @@ func (m *Molecule) Hybridization(i int) Hybridization {
 			return SP2
 		}
 		return SP3
-	case 6, 14, 15, 33, 34, 52, 9, 17, 35, 53:
+	case 6:
+		if deg == 3 && a.Charge == 1 {
+			return SP2 // carbocation
+		}
 		return SP3
-	}
-	if a.Element == 6 && deg == 3 {
-		return SP2
+	case 14, 15, 33, 34, 52, 9, 17, 35, 53:
+		return SP3
 	}
 	return HybridOther
 }

@@ -112,3 +112,38 @@ func TestHybridization(t *testing.T) {
 		assert.Equal(t, w, m.Hybridization(i), "atom %d", i)
 	}
 }
+
+// TestCheckStereoDetectsMismatch: the mirror image of a conformer inverts
+// every tetrahedral centre, and turning a stereo double bond's torsion by
+// 180° swaps E and Z; CheckStereo must notice both.
+func TestCheckStereoDetectsMismatch(t *testing.T) {
+	for _, m := range GroupConformers(readSDFFile(t, "testdata/conformers.sdf")) {
+		switch m.Name {
+		case "testosterone", "S-ibuprofen", "menthol":
+			require.NoError(t, m.CheckStereo(0))
+			mirror := make([]r3.Vec, len(m.Atoms))
+			for i, p := range m.Conformers[0] {
+				mirror[i] = r3.Vec{X: -p.X, Y: p.Y, Z: p.Z}
+			}
+			m.Conformers = append(m.Conformers, mirror)
+			err := m.CheckStereo(len(m.Conformers) - 1)
+			assert.ErrorIs(t, err, ErrStereoMismatch, m.Name)
+		case "fumaric_acid":
+			require.NoError(t, m.CheckStereo(0))
+			k := -1
+			for j, b := range m.Bonds {
+				if b.Order == OrderDouble && b.Stereo != StereoNone {
+					k = j
+				}
+			}
+			require.GreaterOrEqual(t, k, 0)
+			b := m.Bonds[k]
+			side := m.sideOf(k, b.End)
+			tor := Torsion{A: b.StereoAtoms[0], B: b.Begin, C: b.End, D: b.StereoAtoms[1], Bond: k, Moving: side, MovingEnd: b.End}
+			conf := append([]r3.Vec(nil), m.Conformers[0]...)
+			tor.Rotate(conf, math.Pi)
+			m.Conformers = append(m.Conformers, conf)
+			assert.ErrorIs(t, m.CheckStereo(len(m.Conformers)-1), ErrStereoMismatch)
+		}
+	}
+}
