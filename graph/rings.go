@@ -582,3 +582,20 @@ func (m *Molecule) Hybridization(i int) Hybridization {
 	}
 	return HybridOther
 }
+
+// AromaticRings reports for each ring of Rings whether it is aromatic (all
+// its bonds are flagged aromatic).
+func (m *Molecule) AromaticRings() []bool {
+	ri := m.ringInfo()
+	out := make([]bool, len(ri.rings))
+	for r, bonds := range ri.ringBonds {
+		out[r] = true
+		for _, k := range bonds {
+			if !m.Bonds[k].Aromatic {
+				out[r] = false
+				break
+			}
+		}
+	}
+	return out
+}
