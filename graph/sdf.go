@@ -619,7 +619,8 @@ func (m *Molecule) SetProp(name, value string) {
 
 // WriteSDF writes m as SD records, one per conformer (one record with zero
 // coordinates when m has none). Connection tables are V2000, or V3000 when
-// m has more than 999 atoms or bonds. Bonds are written in Kekulé form,
+// m does not fit V2000's fixed columns (more than 999 atoms or bonds,
+// coordinates beyond ±10⁴ Å, atom maps above 999). Bonds are written in Kekulé form,
 // charges and isotopes as M  CHG / M  ISO (V2000) or CHG= / MASS= (V3000),
 // then m.Props as data fields. Stereo is carried by the 3D coordinates.
 func WriteSDF(w io.Writer, m *Molecule) error {
@@ -666,7 +667,7 @@ func writeMolBlock(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 		dim = "3D"
 	}
 	fmt.Fprintf(bw, "%s\n  geosoc          %s\n\n", name, dim)
-	if len(m.Atoms) > 999 || len(m.Bonds) > 999 {
+	if needsV3000(m, conf) {
 		writeV3000(bw, m, conf)
 		return
 	}
@@ -684,7 +685,7 @@ func writeMolBlock(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 			iso = append(iso, [2]int{i + 1, a.Isotope})
 		}
 		p := conf[i]
-		fmt.Fprintf(bw, "%10.4f%10.4f%10.4f %-3s 0%3d  0  0  0  0  0  0  0%3d  0  0\n", p.X, p.Y, p.Z, sdfSymbol(a), code, a.MapClass%1000)
+		fmt.Fprintf(bw, "%10.4f%10.4f%10.4f %-3s 0%3d  0  0  0  0  0  0  0%3d  0  0\n", p.X, p.Y, p.Z, sdfSymbol(a), code, a.MapClass)
 	}
 	for _, b := range m.Bonds {
 		fmt.Fprintf(bw, "%3d%3d%3d  0\n", b.Begin+1, b.End+1, b.Order)
@@ -702,6 +703,22 @@ func writeMolBlock(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 	writeProps("CHG", chg)
 	writeProps("ISO", iso)
 	bw.WriteString("M  END\n")
+}
+
+// needsV3000 reports whether m does not fit V2000's fixed columns: more
+// than 999 atoms or bonds, a coordinate wider than 10 characters in %10.4f
+// (outside (−9999.99995, 99999.99995)), or an atom map above 999.
+func needsV3000(m *Molecule, conf []r3.Vec) bool {
+	if len(m.Atoms) > 999 || len(m.Bonds) > 999 {
+		return true
+	}
+	fits := func(x float64) bool { return x > -9999.99995 && x < 99999.99995 }
+	for i, p := range conf {
+		if !fits(p.X) || !fits(p.Y) || !fits(p.Z) || m.Atoms[i].MapClass > 999 {
+			return true
+		}
+	}
+	return false
 }
 
 func writeV3000(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
