@@ -30,6 +30,8 @@ type ParseError struct {
 	Column int
 	Msg    string
 	Err    error // ErrSyntax, ErrTooLarge or ErrChemistry
+
+	atom int // offending atom for chemistry errors, set by kekulize
 }
 
 func (e *ParseError) Error() string {

@@ -24,7 +24,7 @@ func kekulize(m *Molecule, needPi []bool) error {
 			}
 		}
 		if !ok {
-			return &ParseError{Err: ErrChemistry,
+			return &ParseError{Err: ErrChemistry, atom: i,
 				Msg: fmt.Sprintf("aromatic atom %d (%s) is not in a ring", i+1, ElementSymbol(a.Element))}
 		}
 	}
@@ -66,7 +66,7 @@ func kekulize(m *Molecule, needPi []bool) error {
 		}
 		budget := kekuleBudget
 		if len(atoms)%2 == 1 || !matchAll(atoms, cand, mate, &budget) {
-			return &ParseError{Err: ErrChemistry,
+			return &ParseError{Err: ErrChemistry, atom: s,
 				Msg: fmt.Sprintf("cannot kekulise the aromatic system containing atom %d (%s): no alternating single/double bonds; check [nH] and charges",
 					s+1, ElementSymbol(m.Atoms[s].Element))}
 		}

@@ -64,12 +64,14 @@ type smilesParser struct {
 	opt SMILESOptions
 	m   *Molecule
 
+	atomCol  int
 	organic  []bool  // atom written without brackets
 	aromIn   []bool  // atom written lower case
 	order    [][]int // neighbours in SMILES order; -1 marks the H / lone-pair slot
 	hasHSlot []bool
 	rings    [100]ringOpen
 	chiral   []Chirality
+	cols     []int // 0-based column of each atom
 }
 
 func (p *smilesParser) errf(col int, format string, args ...any) error {
@@ -289,6 +291,7 @@ func (p *smilesParser) newAtom(a Atom, organic, arom, hslot bool, chir Chirality
 	p.order = append(p.order, nil)
 	p.hasHSlot = append(p.hasHSlot, hslot)
 	p.chiral = append(p.chiral, chir)
+	p.cols = append(p.cols, p.atomCol)
 	return i
 }
 
@@ -296,6 +299,7 @@ func (p *smilesParser) atom() (int, error) {
 	s := p.s
 	c := s[p.pos]
 	col := p.pos
+	p.atomCol = col
 	if len(p.m.Atoms) >= MaxAtoms {
 		return 0, &ParseError{Source: p.opt.Source, Line: p.opt.Line, Column: col + 1, Msg: "more than MaxAtoms atoms", Err: ErrTooLarge}
 	}
@@ -509,6 +513,9 @@ func (p *smilesParser) finish() error {
 	if err := kekulize(m, needPi); err != nil {
 		if pe, ok := err.(*ParseError); ok {
 			pe.Source, pe.Line = p.opt.Source, p.opt.Line
+			if pe.atom >= 0 && pe.atom < len(p.cols) {
+				pe.Column = p.cols[pe.atom] + 1 + p.opt.Column
+			}
 		}
 		return err
 	}

@@ -208,8 +208,9 @@ func TestSMILESErrors(t *testing.T) {
 		{"[C@SP1]", 3, "unsupported chirality", ErrSyntax},
 		{"[C+16]", 5, "charge magnitude", ErrSyntax},
 		{"C?", 2, "expected an atom, bond, ring bond or branch", ErrSyntax},
-		{"c1cccc1", 0, "cannot kekulise", ErrChemistry},
-		{"c1ccccc1c", 0, "not in a ring", ErrChemistry},
+		{"c1cccc1", 1, "cannot kekulise", ErrChemistry},
+		{"c1ccccc1c", 9, "not in a ring", ErrChemistry},
+		{"Cc1cc[nH]cc1", 2, "cannot kekulise", ErrChemistry},
 		{"[1234C]", 5, "isotope has more than 3 digits", ErrSyntax},
 	}
 	for _, tc := range tests {
