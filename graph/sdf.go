@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -99,6 +100,9 @@ type molParser struct {
 	i      int
 	m      *Molecule
 	arom   bool
+	// Per bond: +1 wedge (narrow end at Begin), −1 hash, 2 "either"
+	// (unknown configuration), 0 none.
+	bstereo []int8
 }
 
 func (p *molParser) errf(idx, col int, format string, args ...any) error {
@@ -242,8 +246,22 @@ func (p *molParser) parseV2000() error {
 		if err != nil {
 			return err
 		}
+		st, err := p.intCol(idx, 10, 12, "bond stereo")
+		if err != nil {
+			return err
+		}
 		if err := p.addBond(idx, a1, a2, t); err != nil {
 			return err
+		}
+		switch st {
+		case 1:
+			p.bstereo = append(p.bstereo, 1)
+		case 6:
+			p.bstereo = append(p.bstereo, -1)
+		case 3, 4:
+			p.bstereo = append(p.bstereo, 2)
+		default:
+			p.bstereo = append(p.bstereo, 0)
 		}
 	}
 	p.i = 4 + na + nb
@@ -497,6 +515,18 @@ func (p *molParser) parseV3000() error {
 			if err := p.addBond(at, a1+1, a2+1, t); err != nil {
 				return err
 			}
+			var st int8
+			for _, kv := range f[4:] {
+				switch strings.ToUpper(kv) {
+				case "CFG=1":
+					st = 1
+				case "CFG=3":
+					st = -1
+				case "CFG=2":
+					st = 2
+				}
+			}
+			p.bstereo = append(p.bstereo, st)
 		}
 		if err := p.expectV30("END BOND"); err != nil {
 			return err
@@ -581,10 +611,148 @@ func (p *molParser) finish() error {
 		}
 	}
 	m.Perceive()
-	if is3D(m.Conformers[0]) {
+	switch {
+	case is3D(m.Conformers[0]):
 		m.AssignStereoFromConformer(0)
+	case len(m.Atoms) > 1 && !allZero(m.Conformers[0]):
+		p.stereoFrom2D()
 	}
 	return nil
+}
+
+// wedgeParity returns the parity that a wedge (s = +1) or hash (s = −1)
+// from centre c towards neighbour w would express in the 2D layout flat.
+func wedgeParity(m *Molecule, flat []r3.Vec, c, w int, s float64) Chirality {
+	pseudo := make([]r3.Vec, len(flat))
+	copy(pseudo, flat)
+	for _, nb := range m.adj[c] {
+		d := r3.Sub(flat[nb.Atom], flat[c])
+		d.Z = 0
+		if n := r3.Norm(d); n > 0 {
+			d = r3.Scale(1/n, d)
+		}
+		if nb.Atom == w {
+			d.Z = s
+		}
+		pseudo[nb.Atom] = r3.Add(flat[c], d)
+	}
+	v, _ := m.SignedVolume(pseudo, c)
+	switch {
+	case v < -volumeTolerance:
+		return ChiralCCW
+	case v > volumeTolerance:
+		return ChiralCW
+	}
+	return ChiralNone
+}
+
+// wedges chooses, for a 2D layout, one wedge or hash bond per stereocentre
+// (narrow end at the centre) that expresses its parity: per bond, the
+// centre and the mark (+1 wedge, −1 hash), or centre −1 for none.
+// Bonds to hydrogens and terminal atoms are preferred, then non-ring bonds,
+// then bonds to other stereocentres; a bond is never used by two centres.
+func wedges(m *Molecule, flat []r3.Vec) (centre []int, mark []int8) {
+	centre = make([]int, len(m.Bonds))
+	mark = make([]int8, len(m.Bonds))
+	for k := range centre {
+		centre[k] = -1
+	}
+	sc := m.StereoCenters()
+	isSC := map[int]bool{}
+	for _, c := range sc {
+		isSC[c] = true
+	}
+	for _, c := range sc {
+		type cand struct{ k, score int }
+		var cands []cand
+		for _, nb := range m.adj[c] {
+			k := nb.Bond
+			if centre[k] >= 0 || m.Bonds[k].Order != OrderSingle {
+				continue
+			}
+			score := m.Degree(nb.Atom) * 2
+			if m.BondInRing(k) {
+				score += 100
+			}
+			if isSC[nb.Atom] {
+				score += 1000 // allowed: only the narrow end carries meaning
+			}
+			cands = append(cands, cand{k, score})
+		}
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score < cands[j].score })
+		want := m.Atoms[c].Chirality
+		for _, cd := range cands {
+			w := m.Bonds[cd.k].Other(c)
+			if wedgeParity(m, flat, c, w, 1) == want {
+				centre[cd.k], mark[cd.k] = c, 1
+				break
+			}
+			if wedgeParity(m, flat, c, w, -1) == want {
+				centre[cd.k], mark[cd.k] = c, -1
+				break
+			}
+		}
+	}
+	return centre, mark
+}
+
+func allZero(conf []r3.Vec) bool {
+	for _, v := range conf {
+		if v != (r3.Vec{}) {
+			return false
+		}
+	}
+	return true
+}
+
+// stereoFrom2D reads a 2D depiction: double bonds from the drawing unless
+// marked "either"; a tetrahedral centre from the wedge (up) and hash (down)
+// bonds whose narrow end it is. The centre's neighbours are put on the unit
+// circle around it in their drawn directions (so only their angular order
+// counts, not the bond lengths of the drawing), the wedged ones lifted to
+// z = +1 (hash: −1), and the signed volume of this pseudo-3D layout gives
+// the parity, as a chemist reads the drawing.
+func (p *molParser) stereoFrom2D() {
+	m := p.m
+	flat := m.Conformers[0]
+	m.AssignStereoFromConformer(0) // double bonds; flat centres stay ChiralNone
+	for k, st := range p.bstereo {
+		if st == 2 && m.Bonds[k].Order == OrderDouble {
+			m.Bonds[k].Stereo = StereoNone
+		}
+	}
+	cand := map[int]bool{}
+	for _, i := range m.PotentialStereoCenters() {
+		cand[i] = true
+	}
+	done := map[int]bool{}
+	for k, st := range p.bstereo {
+		c := m.Bonds[k].Begin
+		if (st != 1 && st != -1) || m.Bonds[k].Order != OrderSingle || !cand[c] || done[c] {
+			continue
+		}
+		done[c] = true
+		pseudo := make([]r3.Vec, len(flat))
+		copy(pseudo, flat)
+		for _, nb := range m.adj[c] {
+			d := r3.Sub(flat[nb.Atom], flat[c])
+			d.Z = 0
+			if n := r3.Norm(d); n > 0 {
+				d = r3.Scale(1/n, d)
+			}
+			if s := p.bstereo[nb.Bond]; (s == 1 || s == -1) && m.Bonds[nb.Bond].Begin == c {
+				d.Z = float64(s)
+			}
+			pseudo[nb.Atom] = r3.Add(flat[c], d)
+		}
+		v, _ := m.SignedVolume(pseudo, c)
+		switch {
+		case v < -volumeTolerance:
+			m.Atoms[c].Chirality = ChiralCCW
+		case v > volumeTolerance:
+			m.Atoms[c].Chirality = ChiralCW
+		}
+	}
 }
 
 func is3D(conf []r3.Vec) bool {
@@ -622,7 +790,9 @@ func (m *Molecule) SetProp(name, value string) {
 // m does not fit V2000's fixed columns (more than 999 atoms or bonds,
 // coordinates beyond ±10⁴ Å, atom maps above 999). Bonds are written in Kekulé form,
 // charges and isotopes as M  CHG / M  ISO (V2000) or CHG= / MASS= (V3000),
-// then m.Props as data fields. Stereo is carried by the 3D coordinates.
+// then m.Props as data fields. Stereo is carried by 3D coordinates, or
+// for a 2D layout by one wedge or hash bond per stereocentre (double bonds
+// by the drawing).
 func WriteSDF(w io.Writer, m *Molecule) error {
 	bw := bufio.NewWriter(w)
 	confs := m.Conformers
@@ -687,8 +857,17 @@ func writeMolBlock(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 		p := conf[i]
 		fmt.Fprintf(bw, "%10.4f%10.4f%10.4f %-3s 0%3d  0  0  0  0  0  0  0%3d  0  0\n", p.X, p.Y, p.Z, sdfSymbol(a), code, a.MapClass)
 	}
-	for _, b := range m.Bonds {
-		fmt.Fprintf(bw, "%3d%3d%3d  0\n", b.Begin+1, b.End+1, b.Order)
+	wc, wm := wedgeMarks(m, conf)
+	for k, b := range m.Bonds {
+		a1, a2, st := b.Begin, b.End, 0
+		if wc[k] >= 0 {
+			a1, a2 = wc[k], b.Other(wc[k])
+			st = 1
+			if wm[k] < 0 {
+				st = 6
+			}
+		}
+		fmt.Fprintf(bw, "%3d%3d%3d%3d\n", a1+1, a2+1, b.Order, st)
 	}
 	writeProps := func(tag string, list [][2]int) {
 		for s := 0; s < len(list); s += 8 {
@@ -721,6 +900,19 @@ func needsV3000(m *Molecule, conf []r3.Vec) bool {
 	return false
 }
 
+// wedgeMarks returns the wedge bonds to write: none for 3D or all-zero
+// coordinates (3D carries stereo itself; zeros cannot).
+func wedgeMarks(m *Molecule, conf []r3.Vec) ([]int, []int8) {
+	if is3D(conf) || allZero(conf) {
+		c := make([]int, len(m.Bonds))
+		for k := range c {
+			c[k] = -1
+		}
+		return c, make([]int8, len(m.Bonds))
+	}
+	return wedges(m, conf)
+}
+
 func writeV3000(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 	bw.WriteString("  0  0  0     0  0            999 V3000\n")
 	bw.WriteString("M  V30 BEGIN CTAB\n")
@@ -740,8 +932,17 @@ func writeV3000(bw *bufio.Writer, m *Molecule, conf []r3.Vec) {
 	bw.WriteString("M  V30 END ATOM\n")
 	if len(m.Bonds) > 0 {
 		bw.WriteString("M  V30 BEGIN BOND\n")
+		wc, wm := wedgeMarks(m, conf)
 		for k, b := range m.Bonds {
-			fmt.Fprintf(bw, "M  V30 %d %d %d %d\n", k+1, b.Order, b.Begin+1, b.End+1)
+			a1, a2, cfg := b.Begin, b.End, ""
+			if wc[k] >= 0 {
+				a1, a2 = wc[k], b.Other(wc[k])
+				cfg = " CFG=1"
+				if wm[k] < 0 {
+					cfg = " CFG=3"
+				}
+			}
+			fmt.Fprintf(bw, "M  V30 %d %d %d %d%s\n", k+1, b.Order, a1+1, a2+1, cfg)
 		}
 		bw.WriteString("M  V30 END BOND\n")
 	}

@@ -166,8 +166,8 @@ func (m *Molecule) PotentialStereoCenters() []int {
 }
 
 // StereoDoubleBonds returns the double bonds that could be E/Z: not in a
-// ring of fewer than 8 atoms, each end carrying one or two substituents of
-// different symmetry class.
+// ring of fewer than 8 atoms, not cumulated (allenes, azides), each end
+// carrying one or two substituents of different symmetry class.
 func (m *Molecule) StereoDoubleBonds() []int {
 	cls := m.SymmetryClasses()
 	var out []int
@@ -178,11 +178,24 @@ func (m *Molecule) StereoDoubleBonds() []int {
 		if m.BondInRing(k) && m.smallestRingWith(k) < 8 {
 			continue
 		}
+		if m.cumulated(b.Begin, k) || m.cumulated(b.End, k) {
+			continue // allene / azide / ketene centres are linear
+		}
 		if m.endDistinct(b.Begin, b.End, cls) && m.endDistinct(b.End, b.Begin, cls) {
 			out = append(out, k)
 		}
 	}
 	return out
+}
+
+// cumulated reports whether atom a has a double or triple bond other than k.
+func (m *Molecule) cumulated(a, k int) bool {
+	for _, nb := range m.adj[a] {
+		if nb.Bond != k && m.Bonds[nb.Bond].Order >= OrderDouble {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Molecule) endDistinct(a, other int, cls []int) bool {
@@ -213,12 +226,14 @@ func (m *Molecule) smallestRingWith(k int) int {
 	return best
 }
 
-// SignedVolume returns (p1−c)·((p2−c)×(p3−c)) for the reference neighbours
-// p0..p3 of atom i (see Chirality) in conformer conf, c the centre. An
-// implicit hydrogen or lone pair is placed at c − Σ unit(pk − c). The
-// volume is negative for ChiralCCW ("@") and positive for ChiralCW ("@@"):
-// with p0 on +z above the centre and p1, p2, p3 anticlockwise as seen from
-// p0, the triple product is −(3√3/2)h < 0 for the ring depth h.
+// SignedVolume returns the orientation determinant
+// (p1−p0)·((p2−p0)×(p3−p0)) of the reference neighbours p0..p3 of atom i
+// (see Chirality) in conformer conf: six times the signed volume of their
+// tetrahedron. An implicit hydrogen or lone pair is placed at
+// c − Σ unit(pk − c), c the centre. The value is negative for ChiralCCW
+// ("@") and positive for ChiralCW ("@@"): with p0 on the +z axis above the
+// centre and p1, p2, p3 anticlockwise (seen from p0) on a circle of unit
+// radius at depth −h, it equals −(3√3/2)(1 + h) < 0.
 // ok is false when i cannot be a tetrahedral centre.
 func (m *Molecule) SignedVolume(conf []r3.Vec, i int) (v float64, ok bool) {
 	ref, ok := m.stereoRefs(i)
@@ -226,7 +241,7 @@ func (m *Molecule) SignedVolume(conf []r3.Vec, i int) (v float64, ok bool) {
 		return 0, false
 	}
 	c := conf[i]
-	p := make([]r3.Vec, 4)
+	var p [4]r3.Vec
 	var sum r3.Vec
 	for k, r := range ref {
 		if r >= 0 {
@@ -242,7 +257,7 @@ func (m *Molecule) SignedVolume(conf []r3.Vec, i int) (v float64, ok bool) {
 			p[k] = r3.Sub(c, sum)
 		}
 	}
-	a, b, d := r3.Sub(p[1], c), r3.Sub(p[2], c), r3.Sub(p[3], c)
+	a, b, d := r3.Sub(p[1], p[0]), r3.Sub(p[2], p[0]), r3.Sub(p[3], p[0])
 	return r3.Dot(a, r3.Cross(b, d)), true
 }
 

@@ -110,6 +110,20 @@ def generate():
     rms.write("# heavy-atom RMSD between conformers 0 and 1 of conformers.sdf, RDKit %s\n" % rdBase.rdkitVersion)
     rms.write("# best_rms: rdMolAlign.GetBestRMS (symmetry-aware); plain_rms: rdMolAlign.AlignMol, identity atom map\n")
     rms.write("name\tbest_rms\tplain_rms\n")
+    # 2D depictions with wedge/hash bonds of every molecule with stereo.
+    n2 = 0
+    with open(os.path.join(TESTDATA, "stereo_2d.sdf"), "w") as f2:
+        for smi, name in mols:
+            m = Chem.MolFromSmiles(smi)
+            has_db = any(b.GetStereo() != Chem.BondStereo.STEREONONE for b in m.GetBonds())
+            if not Chem.FindMolChiralCenters(m) and not has_db:
+                continue
+            AllChem.Compute2DCoords(m)
+            m.SetProp("_Name", name)
+            f2.write(Chem.MolToMolBlock(m))
+            f2.write("> <SMILES>\n%s\n\n$$$$\n" % smi)
+            n2 += 1
+    print("stereo_2d.sdf: %d records" % n2)
     w = Chem.SDWriter(os.path.join(TESTDATA, "conformers.sdf"))
     w3 = open(os.path.join(TESTDATA, "conformers_v3000.sdf"), "w")
     n = 0
@@ -168,7 +182,8 @@ def check(path):
         problems = []
         if m.HasProp("SMILES"):
             want = Chem.MolFromSmiles(m.GetProp("SMILES"))
-            Chem.AssignStereochemistryFrom3D(m)
+            if m.GetNumConformers() and m.GetConformer().Is3D():
+                Chem.AssignStereochemistryFrom3D(m)
             got = Chem.MolToSmiles(Chem.RemoveHs(m))
             exp = Chem.MolToSmiles(want)
             if got != exp:
