@@ -73,3 +73,33 @@ func ExampleKabschRMSD() {
 	// Output:
 	// 0.000000
 }
+
+func ExampleReadSDF() {
+	const sdf = `water
+  example
+
+  3  2  0  0  0  0  0  0  0  0999 V2000
+    0.0000    0.0000    0.1173 O   0  0  0  0  0  0  0  0  0  0  0  0
+    0.0000    0.7572   -0.4692 H   0  0  0  0  0  0  0  0  0  0  0  0
+    0.0000   -0.7572   -0.4692 H   0  0  0  0  0  0  0  0  0  0  0  0
+  1  2  1  0
+  1  3  1  0
+M  END
+> <energy>
+-76.4
+
+$$$$
+`
+	mols, err := graph.ReadSDF(strings.NewReader(sdf), "water.sdf")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := mols[0]
+	e, _ := m.Prop("energy")
+	fmt.Println(m.Name, m.Formula(), len(m.Conformers), e)
+	fmt.Println(graph.WriteSMILES(m.WithoutHydrogens()))
+	// Output:
+	// water H2O 1 -76.4
+	// O
+}
