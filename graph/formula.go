@@ -15,13 +15,12 @@ import (
 func (m *Molecule) Formula() string {
 	counts := map[string]int{}
 	charge := 0
-	for i, a := range m.Atoms {
+	for _, a := range m.Atoms {
 		counts[ElementSymbol(a.Element)]++
 		if a.ImplicitH > 0 {
 			counts["H"] += a.ImplicitH
 		}
 		charge += a.Charge
-		_ = i
 	}
 	var syms []string
 	for s := range counts {

@@ -69,7 +69,7 @@ type smilesParser struct {
 	aromIn   []bool  // atom written lower case
 	order    [][]int // neighbours in SMILES order; -1 marks the H / lone-pair slot
 	hasHSlot []bool
-	rings    [100]ringOpen
+	rings    map[int]*ringOpen
 	chiral   []Chirality
 	cols     []int // 0-based column of each atom
 }
@@ -172,13 +172,26 @@ func (p *smilesParser) parse() error {
 				return p.errf(col, "expected an atom before ring bond")
 			}
 			num := int(c - '0')
-			if c == '%' {
+			switch {
+			case c == '%' && p.pos+1 < len(s) && s[p.pos+1] == '(':
+				// OpenSMILES extension %(nnn) for more than 99 open rings.
+				end := p.pos + 2
+				num = 0
+				for end < len(s) && isDigit(s[end]) && end-p.pos-2 < 5 {
+					num = num*10 + int(s[end]-'0')
+					end++
+				}
+				if end == p.pos+2 || end >= len(s) || s[end] != ')' {
+					return p.errf(col, "expected 1-5 digits and ')' after '%%('")
+				}
+				p.pos = end + 1
+			case c == '%':
 				if p.pos+2 >= len(s) || !isDigit(s[p.pos+1]) || !isDigit(s[p.pos+2]) {
-					return p.errf(col, "expected two digits after '%%'")
+					return p.errf(col, "expected two digits or '(' after '%%'")
 				}
 				num = int(s[p.pos+1]-'0')*10 + int(s[p.pos+2]-'0')
 				p.pos += 3
-			} else {
+			default:
 				p.pos++
 			}
 			if err := p.ringBond(prev, num, bondOrder, bondDir, haveBond, col); err != nil {
@@ -222,10 +235,14 @@ func (p *smilesParser) parse() error {
 	if len(stack) > 0 {
 		return p.errf(stackCol[len(stackCol)-1], "unclosed branch '('")
 	}
-	for i := range p.rings {
-		if p.rings[i].used {
-			return p.errf(p.rings[i].col, "unclosed ring bond %d", i)
+	first := -1
+	for num, r := range p.rings {
+		if r.used && (first < 0 || r.col < p.rings[first].col) {
+			first = num
 		}
+	}
+	if first >= 0 {
+		return p.errf(p.rings[first].col, "unclosed ring bond %d", first)
 	}
 	return nil
 }
@@ -233,7 +250,14 @@ func (p *smilesParser) parse() error {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (p *smilesParser) ringBond(atom, num, order int, dir BondDir, haveBond bool, col int) error {
-	r := &p.rings[num]
+	if p.rings == nil {
+		p.rings = map[int]*ringOpen{}
+	}
+	r := p.rings[num]
+	if r == nil {
+		r = &ringOpen{}
+		p.rings[num] = r
+	}
 	if !r.used {
 		*r = ringOpen{atom: atom, order: order, dir: dir, slot: len(p.order[atom]), col: col, used: true}
 		if !haveBond {
@@ -458,9 +482,6 @@ func (p *smilesParser) bracketAtom() (int, error) {
 		return 0, p.errf(p.pos, "expected ']' to close the bracket atom opened at column %d, found %s", start+1+p.opt.Column, describe(s, p.pos))
 	}
 	p.pos++
-	if a.Element == 1 && a.ImplicitH > 0 {
-		// [HH] etc.: hydrogen bearing hydrogens; keep as written.
-	}
 	a.Aromatic = arom
 	hslot := chir != ChiralNone && a.ImplicitH > 0
 	return p.newAtom(a, false, arom, hslot, chir), nil

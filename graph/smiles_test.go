@@ -194,7 +194,7 @@ func TestSMILESErrors(t *testing.T) {
 		{"C[Xx]", 3, "unknown element", ErrSyntax},
 		{"C[CH4", 6, "expected ']'", ErrSyntax},
 		{"C=", 3, "expected an atom after bond symbol", ErrSyntax},
-		{"C%1C", 2, "expected two digits after '%'", ErrSyntax},
+		{"C%1C", 2, "expected two digits or '(' after '%'", ErrSyntax},
 		{"C==C", 3, "expected an atom or ring bond after bond symbol", ErrSyntax},
 		{"C11", 3, "closes on its own atom", ErrSyntax},
 		{"C1CC=1", 0, "", nil},
@@ -237,4 +237,31 @@ func TestSMILESErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), "smiles:1")
 		})
 	}
+}
+
+// TestSMILESManyRings: more than 99 simultaneously open ring bonds are
+// written with the OpenSMILES %(nnn) extension and read back.
+func TestSMILESManyRings(t *testing.T) {
+	// A hub bonded to a 150-atom cycle: the DFS along the cycle leaves one
+	// open closure per spoke.
+	m := &Molecule{}
+	hub := m.AddAtom(Atom{Element: 6})
+	const n = 150
+	for i := 0; i < n; i++ {
+		m.AddAtom(Atom{Element: 6})
+	}
+	for i := 1; i <= n; i++ {
+		m.AddBond(i, i%n+1, OrderSingle)
+	}
+	for i := 1; i <= 120; i++ {
+		m.AddBond(hub, i, OrderSingle)
+	}
+	m.Perceive()
+	s, order := writeSMILESOrder(m)
+	assert.Contains(t, s, "%(")
+	m2, err := ParseSMILES(s)
+	require.NoError(t, err)
+	assertSameMolecule(t, m, m2, order)
+	_, err = ParseSMILES("C%(12")
+	assert.ErrorContains(t, err, "expected 1-5 digits")
 }

@@ -66,19 +66,19 @@ func (w *smilesWriter) write() string {
 		}
 		roots = append(roots, s)
 		w.parent[s] = -1
-		w.dfs(s, -1)
+		w.dfs(s)
 	}
 	for k, r := range roots {
 		if k > 0 {
 			w.sb.WriteByte('.')
 		}
-		w.emit(r, -1)
+		w.emit(r)
 	}
 	return w.sb.String()
 }
 
 // dfs builds the spanning tree (iteratively, to survive long chains).
-func (w *smilesWriter) dfs(s, _ int) {
+func (w *smilesWriter) dfs(s int) {
 	m := w.m
 	type frame struct{ u, parentBond, next int }
 	stack := []frame{{s, -1, 0}}
@@ -188,7 +188,7 @@ func (w *smilesWriter) bondSymbol(k, from int) string {
 	return ""
 }
 
-func (w *smilesWriter) emit(u, fromBond int) {
+func (w *smilesWriter) emit(u int) {
 	m := w.m
 	// SMILES neighbour order: parent, H slot, ring closures, children.
 	var sord []int
@@ -197,10 +197,8 @@ func (w *smilesWriter) emit(u, fromBond int) {
 	}
 	ref, isCentre := m.stereoRefs(u)
 	chir := m.Atoms[u].Chirality
-	hslot := false
 	if chir != ChiralNone && isCentre && len(ref) == 4 && ref[3] == -1 {
-		sord = append(sord, -1)
-		hslot = true
+		sord = append(sord, -1) // implicit H or lone pair follows the parent
 	}
 	for _, c := range w.rings[u] {
 		sord = append(sord, c.partner)
@@ -217,17 +215,16 @@ func (w *smilesWriter) emit(u, fromBond int) {
 			}
 		}
 	}
-	_ = hslot
 	w.order = append(w.order, u)
 	w.atomText(u, written)
 	for _, c := range w.rings[u] {
 		if c.opener {
 			d := 1
-			for d < 100 && !w.free[d] {
+			for d < len(w.free) && !w.free[d] {
 				d++
 			}
-			if d == 100 {
-				d = 1 // more than 99 open rings: cannot happen below 100 simultaneously open closures
+			if d == len(w.free) {
+				w.free = append(w.free, true) // beyond 99: written %(nnn)
 			}
 			w.free[d] = false
 			w.digit[c.bond] = d
@@ -246,7 +243,7 @@ func (w *smilesWriter) emit(u, fromBond int) {
 			w.sb.WriteByte('(')
 		}
 		w.sb.WriteString(w.bondSymbol(c.Bond, u))
-		w.emit(c.Atom, c.Bond)
+		w.emit(c.Atom)
 		if !last {
 			w.sb.WriteByte(')')
 		}
@@ -254,12 +251,17 @@ func (w *smilesWriter) emit(u, fromBond int) {
 }
 
 func writeDigit(sb *strings.Builder, d int) {
-	if d < 10 {
+	switch {
+	case d < 10:
 		sb.WriteByte(byte('0' + d))
-		return
+	case d < 100:
+		sb.WriteByte('%')
+		sb.WriteString(strconv.Itoa(d))
+	default:
+		sb.WriteString("%(")
+		sb.WriteString(strconv.Itoa(d))
+		sb.WriteByte(')')
 	}
-	sb.WriteByte('%')
-	sb.WriteString(strconv.Itoa(d))
 }
 
 // defaultH is the implicit hydrogen count an organic-subset atom with bond
