@@ -25,8 +25,7 @@
 // ParseSMILES reads the OpenSMILES subset of real inputs: organic-subset
 // and bracket atoms (isotope, chirality @/@@/@TH1/@TH2, H count, charge,
 // class), bonds - = # : / \, ring closures 0–9, %nn and %(nnn), branches
-// and '.'.
-// Organic-subset atoms get implicit hydrogens by the normal-valence rule
+// and '.'. Organic-subset atoms get implicit hydrogens by the normal-valence rule
 // (B 3; C 4; N 3,5; O 2; P 3,5; S 2,4,6; halogens 1); charged bracket
 // aromatic atoms use the isoelectronic valence (N+ as C). Aromatic input is
 // kekulised (a perfect matching of the atoms that need a π bond, found by
