@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r3"
 )
 
 // TestWithoutHydrogens: removing the explicit hydrogens of each RDKit
@@ -114,4 +115,23 @@ func TestSummaryJSON(t *testing.T) {
 	assert.Equal(t, "O", sums[0].SMILES)
 	assert.Equal(t, "record 2", sums[1].Name)
 	assert.Contains(t, sums[1].Error, "w.sdf:22:7: expected bond type")
+}
+
+// TestAddHydrogensWithConformer: hydrogens added to a 3D heavy-atom
+// structure sit 1 Å from their parent and keep every stereocentre and
+// double-bond configuration.
+func TestAddHydrogensWithConformer(t *testing.T) {
+	for _, r := range readSDFFile(t, "testdata/conformers.sdf") {
+		t.Run(r.Name, func(t *testing.T) {
+			h := r.WithoutHydrogens()
+			n := len(h.Atoms)
+			h.AddHydrogens()
+			require.Len(t, h.Conformers[0], len(h.Atoms))
+			for i := n; i < len(h.Atoms); i++ {
+				p := h.Neighbors(i)[0].Atom
+				assert.InDelta(t, 1.0, r3.Norm(r3.Sub(h.Conformers[0][i], h.Conformers[0][p])), 1e-12)
+			}
+			assert.NoError(t, h.CheckStereo(0))
+		})
+	}
 }
