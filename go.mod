@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1
+	github.com/yourbasic/graph v0.0.0-20210606180040-8ecfec1c2869
 	gonum.org/v1/gonum v0.17.0
 )
 

@@ -22,7 +22,8 @@ func newDrawCmd() *cobra.Command {
 		Long: `draw samples a named law on a manifold in parallel and compares sample
 moments with their exact values (|z| above 4 signals a wrong sampler).
 
-Manifolds: rN (R^N), sK (sphere S^K in R^(K+1)), so3, tN (torus T^N).
+Manifolds: rN (R^N), sK (sphere S^K in R^(K+1)), so3, tN (torus T^N), and
+products joined by x, e.g. s2xso3.
 Laws: uniform; heat (Brownian motion with generator Δ/2 for time --t from
 the north pole, the identity or zero angles); vmf (von Mises-Fisher about
 the north pole with --kappa, spheres only).

@@ -1,10 +1,12 @@
 // Command geosoc generates samples that obey geometry, symmetry and
 // physics. Run `geosoc --help` for the commands.
 //
-// Errors print one line to standard error and exit with status 2.
+// Errors print one line to standard error and exit with status 2; a batch
+// command (mol, convert) that ran but skipped bad records exits with 1.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +28,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := root.Execute(); err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
 		fmt.Fprintf(stderr, "geosoc: %s\n", msg)
+		if errors.Is(err, errPartial) {
+			// The batch ran; some records failed and were reported.
+			return 1
+		}
 		return 2
 	}
 	return 0
@@ -39,11 +45,12 @@ func newRoot() *cobra.Command {
 products, with exact densities, heat kernels and samplers, and controlled
 SDEs whose path weights say how far samples are from their target.`,
 		Example: `  geosoc draw --manifold s2 --dist heat --t 0.5 --n 100000 --seed 1
-  geosoc draw --manifold so3 --dist heat --t 0.3 --out samples.npy`,
+  geosoc draw --manifold so3 --dist heat --t 0.3 --out samples.npy
+  geosoc mol --smiles 'CC(C)Cc1ccc(cc1)[C@@H](C)C(=O)O ibuprofen' --json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDrawCmd(), newTargetsCmd())
+	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd())
 	return root
 }

@@ -39,6 +39,10 @@ func TestBadInputOneLineExit2(t *testing.T) {
 		{"bad law", []string{"draw", "--dist", "cauchy"}, "unknown distribution"},
 		{"bad t", []string{"draw", "--dist", "heat", "--t", "-1"}, "t > 0"},
 		{"non-compact uniform", []string{"draw", "--manifold", "r2", "--dist", "uniform"}, "infinite volume"},
+		{"simulate bad space", []string{"simulate", "--space", "klein"}, "klein"},
+		{"simulate bad method", []string{"simulate", "--method", "rk4"}, "unknown method"},
+		{"simulate bad steps", []string{"simulate", "--steps", "-3"}, "steps"},
+		{"simulate lie-em off SO(3)", []string{"simulate", "--space", "s2", "--method", "lie-em", "--particles", "10"}, "LieEM needs SO(3)"},
 		{"unwritable out", []string{"draw", "--n", "10", "--out", "/nonexistent/dir/x.csv"}, "writing"},
 	}
 	for _, c := range cases {
@@ -84,4 +88,85 @@ func TestTargets(t *testing.T) {
 	var first map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
 	require.Equal(t, "gmm40", first["name"])
+}
+
+func TestSimulate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.npy")
+	code, out, errOut := runCLI("simulate", "--space", "so3", "--method", "lie-em", "--t", "0.5", "--steps", "50", "--particles", "4000", "--out", path, "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Moments []struct {
+			Name string  `json:"name"`
+			Z    float64 `json:"z"`
+		} `json:"moments"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.NotEmpty(t, rep.Moments)
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	require.EqualValues(t, 128+4000*9*8, st.Size(), ".npy header + 4000×9 float64")
+}
+
+func TestMol(t *testing.T) {
+	// Reference values: RDKit 2022.09 (graph/testdata/reference.tsv).
+	code, out, errOut := runCLI("mol", "--smiles", "CC(C)Cc1ccc(cc1)[C@@H](C)C(=O)O ibuprofen", "--json")
+	require.Equal(t, 0, code, errOut)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, "C13H18O2", s["formula"])
+	require.EqualValues(t, 15, s["heavy_atoms"])
+	require.EqualValues(t, 1, s["stereocenters"])
+	require.EqualValues(t, 4, s["rotatable_bonds"])
+
+	code, _, errOut = runCLI("mol", "--smiles", "C1CC(")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "1:5")
+
+	dir := t.TempDir()
+	smi := filepath.Join(dir, "in.smi")
+	require.NoError(t, os.WriteFile(smi, []byte("CCO ethanol\nC1CC( broken\nc1ccccc1 benzene\n"), 0o644))
+	code, out, errOut = runCLI("mol", "--in", smi, "--json")
+	require.Equal(t, 1, code, "partial failure exits 1")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3, "the batch goes on after the bad record")
+	require.Contains(t, lines[1], `"error"`)
+	require.Contains(t, lines[1], "in.smi:2:5")
+	require.Equal(t, 1, strings.Count(errOut, "\n"))
+
+	code, _, errOut = runCLI("mol", "--in", filepath.Join(dir, "missing.smi"))
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "missing.smi")
+	code, _, _ = runCLI("mol")
+	require.Equal(t, 2, code)
+}
+
+func TestConvert(t *testing.T) {
+	dir := t.TempDir()
+	xyz := filepath.Join(dir, "c.xyz")
+	code, out, errOut := runCLI("convert", "--in", "../../graph/testdata/conformers.sdf", "--out", xyz)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "wrote 45 molecules")
+	sdf := filepath.Join(dir, "back.sdf")
+	code, _, errOut = runCLI("convert", "--in", xyz, "--out", sdf)
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut = runCLI("mol", "--in", sdf, "--json")
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 45)
+
+	// SMILES without coordinates cannot become XYZ: every record is
+	// skipped, reported, and the output still appears complete (empty).
+	smi := filepath.Join(dir, "in.smi")
+	require.NoError(t, os.WriteFile(smi, []byte("CCO ethanol\n"), 0o644))
+	code, _, errOut = runCLI("convert", "--in", smi, "--out", filepath.Join(dir, "x.xyz"))
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "no coordinates")
+
+	code, _, errOut = runCLI("convert", "--in", smi, "--out", filepath.Join(dir, "x.pdb"))
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "unknown file extension")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		require.False(t, strings.HasPrefix(e.Name(), "."), "temporary file left: %s", e.Name())
+	}
 }

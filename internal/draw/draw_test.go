@@ -41,6 +41,8 @@ func TestExactMoments(t *testing.T) {
 		{Manifold: "t4", Dist: "heat", T: 2},
 		{Manifold: "s2", Dist: "vmf", Kappa: 3},
 		{Manifold: "s9", Dist: "vmf", Kappa: 20},
+		{Manifold: "s2xso3xt2xr1", Dist: "heat", T: 0.4},
+		{Manifold: "s2xso3", Dist: "uniform"},
 	}
 	for _, spec := range specs {
 		spec.N, spec.Seed = 20000, 5

@@ -29,6 +29,7 @@ const (
 
 var actNames = [...]string{"identity", "silu", "tanh", "softplus", "gelu"}
 
+// String returns the name ParseAct accepts.
 func (k ActKind) String() string {
 	if k >= 0 && int(k) < len(actNames) {
 		return actNames[k]
@@ -71,6 +72,8 @@ func NewAct(kind ActKind, dim int) *Act {
 	return &Act{Kind: kind, Dim: dim}
 }
 
+// InDim, OutDim, NumParams, Bind and Init implement Layer for a layer
+// without parameters.
 func (a *Act) InDim() int                   { return a.Dim }
 func (a *Act) OutDim() int                  { return a.Dim }
 func (a *Act) NumParams() int               { return 0 }
@@ -82,6 +85,7 @@ const (
 	actBlock = 64   // elements per unit of work
 )
 
+// Forward applies the activation to the n rows of x.
 func (a *Act) Forward(e *Exec, y, x []float64, n int) {
 	m := n * a.Dim
 	checkBatch(y, n, a.Dim, "activation output")
@@ -94,6 +98,7 @@ func (a *Act) Forward(e *Exec, y, x []float64, n int) {
 	a.x, a.y = nil, nil
 }
 
+// Backward writes ∂x = ∂y ⊙ f'(x) (nothing if dx is nil).
 func (a *Act) Backward(e *Exec, dx, dy, x, y []float64, n int, accumulate bool) {
 	if dx == nil {
 		return

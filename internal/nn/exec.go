@@ -7,8 +7,9 @@ import (
 
 // Exec is an execution context: the number of workers that kernels split
 // their work across and the scratch buffers the kernels reuse. An Exec is
-// used by one goroutine at a time; the work it hands out runs on a shared,
-// lazily started pool of goroutines.
+// used by one goroutine at a time (distinct Execs may run concurrently);
+// the work it hands out runs on a shared, lazily started pool of
+// goroutines that live for the rest of the process.
 //
 // Work is always split over disjoint output elements and every output
 // element is computed by one worker in a fixed order, so results are

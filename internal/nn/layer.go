@@ -46,6 +46,7 @@ func NewDense(in, out int) *Dense {
 	return &Dense{In: in, Out: out}
 }
 
+// InDim, OutDim and NumParams implement Layer; NumParams = In·Out + Out.
 func (d *Dense) InDim() int     { return d.In }
 func (d *Dense) OutDim() int    { return d.Out }
 func (d *Dense) NumParams() int { return d.In*d.Out + d.Out }
@@ -53,6 +54,8 @@ func (d *Dense) NumParams() int { return d.In*d.Out + d.Out }
 // Weights returns the bound weight matrix (In×Out, row-major) and bias.
 func (d *Dense) Weights() (w, b []float64) { return d.w, d.b }
 
+// Bind implements Layer: params and grads hold W (In×Out, row-major)
+// then b.
 func (d *Dense) Bind(params, grads []float64) {
 	n := d.NumParams()
 	if len(params) != n || len(grads) != n {
@@ -76,6 +79,7 @@ func (d *Dense) Init(rng *rand.Rand) {
 	}
 }
 
+// Forward computes y_i = x_i W + b for the n rows of x.
 func (d *Dense) Forward(e *Exec, y, x []float64, n int) {
 	checkBatch(y, n, d.Out, "dense output")
 	checkBatch(x, n, d.In, "dense input")

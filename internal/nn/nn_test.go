@@ -426,3 +426,36 @@ func TestProgrammerErrorsPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentExecs runs two networks with their own Execs on two
+// goroutines at once (sharing the worker pool); each must match its
+// sequential result bit for bit.
+func TestConcurrentExecs(t *testing.T) {
+	a := Arch{In: 4, Out: 4, Hidden: []int{40, 24}, Activation: "silu", TimeFreqs: 2, OmegaMin: 1, OmegaMax: 10}
+	n := 64
+	rng := rand.New(rand.NewPCG(11, 12))
+	ts, x, target := randSlice(rng, n, 1), randSlice(rng, n*a.In, 1), randSlice(rng, n*a.Out, 1)
+	newNet := func() *MLP {
+		m, err := NewMLP(a, NewExec(2))
+		require.NoError(t, err)
+		m.Init(rand.New(rand.NewPCG(3, 3)))
+		return m
+	}
+	_, want, _ := runStep(newNet(), ts, x, target, n)
+	got := make([][]float64, 2)
+	done := make(chan int)
+	for i := range got {
+		go func() {
+			m := newNet()
+			for range 20 {
+				_, got[i], _ = runStep(m, ts, x, target, n)
+			}
+			done <- i
+		}()
+	}
+	<-done
+	<-done
+	for i := range got {
+		requireSame(t, want, got[i], "goroutine %d", i)
+	}
+}

@@ -55,8 +55,10 @@ func (s *Sequential) Layers() []Layer { return s.layers }
 // Exec returns the execution context.
 func (s *Sequential) Exec() *Exec { return s.exec }
 
-// InDim and OutDim are the input and output dimensions.
-func (s *Sequential) InDim() int  { return s.layers[0].InDim() }
+// InDim is the input dimension.
+func (s *Sequential) InDim() int { return s.layers[0].InDim() }
+
+// OutDim is the output dimension.
 func (s *Sequential) OutDim() int { return s.layers[len(s.layers)-1].OutDim() }
 
 // Params returns the flat parameter vector (not a copy).
