@@ -8,51 +8,18 @@ import (
 )
 
 // heatKernel returns the law of Brownian motion on m started at x0 after
-// time t (generator ½Δ), where the manifold layer provides it in closed
-// form: the wrapped normal on T^n, manifold.SphereHeat on S^{d−1},
-// manifold.IGSO3 on SO(3), N(x0, tI) on R^n inside a product, and the
-// product of these on a manifold.Product (independent factors).
+// time t (generator ½Δ) where the manifold layer has it in closed form
+// (manifold.NewHeatKernel: Gaussian on R^n, the wrapped normal on T^n,
+// SphereHeat on S^{d−1}, IGSO3 on SO(3), and their product on products).
 func heatKernel(m manifold.Manifold, x0 []float64, t float64) (manifold.Distribution, bool) {
 	if x0 == nil || !(t > 0) {
 		return nil, false
 	}
-	switch s := m.(type) {
-	case manifold.Torus:
-		wn, err := manifold.NewWrappedNormal(x0, t)
-		if err != nil {
-			return nil, false
-		}
-		return wn, true
-	case manifold.Sphere:
-		h, err := manifold.NewSphereHeat(x0, t)
-		if err != nil {
-			return nil, false
-		}
-		return h, true
-	case manifold.SO3:
-		h, err := manifold.NewIGSO3(x0, t)
-		if err != nil {
-			return nil, false
-		}
-		return h, true
-	case manifold.Euclidean:
-		return isoGaussian{mean: append([]float64(nil), x0...), v: t}, true
-	case manifold.Product:
-		ds := make([]manifold.Distribution, s.NumFactors())
-		for i := range ds {
-			d, ok := heatKernel(s.Factor(i), x0[s.Offset(i):s.Offset(i+1)], t)
-			if !ok {
-				return nil, false
-			}
-			ds[i] = d
-		}
-		pd, err := manifold.NewProductDist(ds...)
-		if err != nil {
-			return nil, false
-		}
-		return pd, true
+	d, err := manifold.NewHeatKernel(m, x0, t)
+	if err != nil {
+		return nil, false
 	}
-	return nil, false
+	return d, true
 }
 
 // heatStepperI draws exact Brownian increments on a compact manifold.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 
 	"github.com/geosoc/geosoc/manifold"
@@ -204,28 +203,10 @@ func (r *Reference) ouCoeffs(s, t float64) (a, c float64) {
 	return 1, dnu
 }
 
-// isoGaussian is N(mean, v I) on R^n, a manifold.Distribution.
+// isoGaussian is N(mean, v I) on R^n.
 type isoGaussian struct {
 	mean []float64
 	v    float64
-}
-
-// Space returns R^n.
-func (g isoGaussian) Space() manifold.Manifold { return manifold.NewEuclidean(len(g.mean)) }
-
-// Score writes (m − x)/v into dst.
-func (g isoGaussian) Score(dst, x []float64) {
-	for i, m := range g.mean {
-		dst[i] = (m - x[i]) / g.v
-	}
-}
-
-// Rand writes m + √v ξ into dst.
-func (g isoGaussian) Rand(dst []float64, rng *rand.Rand) {
-	sd := math.Sqrt(g.v)
-	for i, m := range g.mean {
-		dst[i] = m + sd*rng.NormFloat64()
-	}
 }
 
 // LogProb returns −|x − m|²/(2v) − (n/2) log(2πv).

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/geosoc/geosoc/manifold"
@@ -13,44 +12,17 @@ import (
 // ErrSpace is returned by ParseSpace for a name it does not know.
 var ErrSpace = errors.New("controlsde: unknown space")
 
-// ParseSpace returns the manifold named by spec (case-insensitive); it
-// accepts the names of internal/draw.ParseManifold (rN, sK, so3, tN) and
-// the long forms:
-//
-//	"s2", "s<n>", "sphere:<n>"     the sphere S^n ⊂ R^{n+1} (n ≥ 1)
-//	"so3"                          the rotation group SO(3)
-//	"t<n>", "torus:<n>"            the torus T^n (n ≥ 1)
-//	"r<n>", "euclidean:<n>"        Euclidean space R^n (n ≥ 1)
-//
-// It returns an error wrapping ErrSpace otherwise.
+// ParseSpace returns the manifold named by spec, as manifold.Parse (the
+// shared parser of the CLI): "rN"/"euclidean:N", "sK"/"sphere:K" (S^K ⊂
+// R^{K+1}), "so3", "tN"/"torus:N", and products such as "s2xso3xt2". An
+// unknown name gives an error wrapping both ErrSpace and
+// manifold.ErrUnknownManifold.
 func ParseSpace(spec string) (manifold.Manifold, error) {
-	s := strings.ToLower(strings.TrimSpace(spec))
-	if s == "so3" || s == "so(3)" {
-		return manifold.NewSO3(), nil
+	m, err := manifold.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSpace, err)
 	}
-	name, num := s, ""
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		name, num = s[:i], s[i+1:]
-	} else {
-		j := len(s)
-		for j > 0 && s[j-1] >= '0' && s[j-1] <= '9' {
-			j--
-		}
-		name, num = s[:j], s[j:]
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || n > 1<<20 {
-		return nil, fmt.Errorf("%w: %q (want s<n>, sphere:<n>, so3, t<n>, torus:<n>, r<n>, euclidean:<n> with n ≥ 1)", ErrSpace, spec)
-	}
-	switch name {
-	case "s", "sphere":
-		return manifold.NewSphere(n + 1), nil
-	case "t", "torus":
-		return manifold.NewTorus(n), nil
-	case "r", "euclidean":
-		return manifold.NewEuclidean(n), nil
-	}
-	return nil, fmt.Errorf("%w: %q", ErrSpace, spec)
+	return m, nil
 }
 
 // ParseMethod returns the integrator named by name: "geodesic-em" (or
@@ -72,9 +44,9 @@ func ParseMethod(name string) (Method, error) {
 }
 
 // BrownianOptions configures SimulateBrownian. Zero values mean: 1000
-// particles, 100 steps, T = 1, the method "geodesic-em", and the base point
-// (the last basis vector on a sphere, the identity on SO(3), 0 on R^n and
-// T^n).
+// particles, 100 steps, T = 1, the method "geodesic-em", and the start
+// manifold.BasePoint (the last basis vector on a sphere, the identity on
+// SO(3), 0 on R^n and T^n, factor by factor on products).
 type BrownianOptions struct {
 	Space     string
 	Method    string
@@ -113,15 +85,15 @@ type BrownianReport struct {
 
 // SimulateBrownian runs standard Brownian motion (generator ½Δ) on the
 // manifold named by o.Space from o.Start to time o.T and compares sample
-// moments with their exact values (manifolds.md):
+// moments with their exact values, the statistics of
+// manifold.BrownianMoments (manifolds.md):
 //
-//	R^n:      E|X_T − x₀|² = nT,  E(X_T − x₀)₁ = 0
+//	R^n:      E|X_T − x₀|² = nT
 //	S^{d−1}:  E⟨x₀, X_T⟩ = e^{−(d−1)T/2},  E⟨x₀, X_T⟩² = 1/d + (1 − 1/d)e^{−dT}
-//	SO(3):    E tr R_T = 3e^{−T},  E χ₂(R_T) = E[tr² − tr − 1] = 5e^{−3T}
+//	SO(3):    E tr(R₀ᵀR_T) = 3e^{−T},  E χ₂(R₀ᵀR_T) = 5e^{−3T}
 //	T^n:      mean_i E cos(X_i − x₀_i) = e^{−T/2},  mean_i E cos 2(X_i − x₀_i) = e^{−2T}
 //
-// (the second sphere moment is the degree-2 zonal harmonic, eigenvalue
-// l(l+d−2) = 2d of −Δ).
+// and those of each factor on a product.
 func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 	m, err := ParseSpace(o.Space)
 	if err != nil {
@@ -146,13 +118,7 @@ func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 	d := m.AmbientDim()
 	x0 := o.Start
 	if x0 == nil {
-		x0 = make([]float64, d)
-		switch m.(type) {
-		case manifold.Sphere:
-			x0[d-1] = 1
-		case manifold.SO3:
-			x0[0], x0[4], x0[8] = 1, 1, 1
-		}
+		x0 = manifold.BasePoint(m)
 	}
 	if len(x0) != d {
 		return nil, fmt.Errorf("%w: start has %d values, %s needs %d", ErrProblem, len(x0), o.Space, d)
@@ -165,58 +131,16 @@ func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &BrownianReport{Space: o.Space, Method: fmt.Sprintf("%T", meth), T: o.T, Steps: o.Steps,
-		Particles: o.Particles, Seed: o.Seed, Dim: d, Start: append([]float64(nil), x0...), Samples: res.X}
-	rep.Method = strings.TrimPrefix(rep.Method, "controlsde.")
-	T := o.T
-	check := func(name string, exact float64, f func(x []float64) float64) {
-		mean, se := meanOf(res, f)
+	rep := &BrownianReport{Space: o.Space, Method: strings.TrimPrefix(fmt.Sprintf("%T", meth), "controlsde."),
+		T: o.T, Steps: o.Steps, Particles: o.Particles, Seed: o.Seed, Dim: d,
+		Start: append([]float64(nil), x0...), Samples: res.X}
+	for _, mo := range manifold.BrownianMoments(m, x0, o.T) {
+		mean, se := meanOf(res, mo.Stat)
 		z := 0.0
 		if se > 0 {
-			z = (mean - exact) / se
+			z = (mean - mo.Exact) / se
 		}
-		rep.Moments = append(rep.Moments, MomentCheck{Name: name, Mean: mean, StdErr: se, Exact: exact, Z: z})
-	}
-	inner := func(x []float64) float64 {
-		var s float64
-		for i := range x {
-			s += x[i] * x0[i]
-		}
-		return s
-	}
-	switch m.(type) {
-	case manifold.Euclidean:
-		check("E|X_T-x0|^2", float64(d)*T, func(x []float64) float64 {
-			var s float64
-			for i := range x {
-				s += (x[i] - x0[i]) * (x[i] - x0[i])
-			}
-			return s
-		})
-		check("E(X_T-x0)_1", 0, func(x []float64) float64 { return x[0] - x0[0] })
-	case manifold.Sphere:
-		fd := float64(d)
-		check("E<x0,X_T>", math.Exp(-(fd-1)*T/2), inner)
-		check("E<x0,X_T>^2", 1/fd+(1-1/fd)*math.Exp(-fd*T), func(x []float64) float64 { c := inner(x); return c * c })
-	case manifold.SO3:
-		// tr(R₀ᵀR) = Σ_ij R₀_ij R_ij.
-		check("E tr(R0^T R_T)", 3*math.Exp(-T), inner)
-		check("E chi_2(R0^T R_T)", 5*math.Exp(-3*T), func(x []float64) float64 { c := inner(x); return c*c - c - 1 })
-	case manifold.Torus:
-		check("mean_i E cos(X_i-x0_i)", math.Exp(-T/2), func(x []float64) float64 {
-			var s float64
-			for i := range x {
-				s += math.Cos(x[i] - x0[i])
-			}
-			return s / float64(len(x))
-		})
-		check("mean_i E cos 2(X_i-x0_i)", math.Exp(-2*T), func(x []float64) float64 {
-			var s float64
-			for i := range x {
-				s += math.Cos(2 * (x[i] - x0[i]))
-			}
-			return s / float64(len(x))
-		})
+		rep.Moments = append(rep.Moments, MomentCheck{Name: mo.Name, Mean: mean, StdErr: se, Exact: mo.Exact, Z: z})
 	}
 	return rep, nil
 }

@@ -32,23 +32,29 @@ func TestParseSpace(t *testing.T) {
 			assert.IsType(t, tc.wantType, m)
 		})
 	}
-	for _, bad := range []string{"", "s", "s0", "sphere:-1", "hyperbolic:2", "torus:x", "so4"} {
+	for _, bad := range []string{"", "s", "s0", "sphere:-1", "hyperbolic:2", "torus:y", "so4", "s2xq3"} {
 		_, err := ParseSpace(bad)
 		assert.ErrorIs(t, err, ErrSpace, bad)
+		assert.ErrorIs(t, err, manifold.ErrUnknownManifold, bad)
 	}
+	m, err := ParseSpace("s2xso3xt2")
+	require.NoError(t, err)
+	assert.Equal(t, 2+3+2, m.Dim())
+	assert.Equal(t, 3+9+2, m.AmbientDim())
 }
 
 func TestSimulateBrownian(t *testing.T) {
-	// Every moment check of the report must be within 4 SE plus the
-	// scheme's O(Δt) bias (below 0.01 at 100 steps, T = 0.5, for these
-	// moments; zero for Exact and on R^n and T^n).
+	// Every moment check of the report (manifold.BrownianMoments) must be
+	// within 4 SE plus the scheme's O(Δt) bias (below 0.01 at 100 steps,
+	// T = 0.5, for these moments; zero for Exact and on R^n and T^n).
 	for _, tc := range []struct{ space, method string }{
 		{"r3", "exact"}, {"r3", "heun"}, {"s2", ""}, {"sphere:4", "exact"}, {"so3", "lie-em"}, {"torus:3", "exact"}, {"t2", "projected-em"},
+		{"s2xso3xt2", ""}, {"s2xso3", "exact"},
 	} {
 		t.Run(tc.space+"/"+tc.method, func(t *testing.T) {
 			rep, err := SimulateBrownian(BrownianOptions{Space: tc.space, Method: tc.method, Particles: 2000, Steps: 100, T: 0.5, Seed: 81})
 			require.NoError(t, err)
-			require.Len(t, rep.Moments, 2)
+			require.NotEmpty(t, rep.Moments)
 			require.Len(t, rep.Samples, 2000*rep.Dim)
 			for _, mc := range rep.Moments {
 				assert.InDelta(t, mc.Exact, mc.Mean, 4*mc.StdErr+0.01, mc.Name)
