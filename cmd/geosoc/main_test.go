@@ -134,6 +134,25 @@ func TestMol(t *testing.T) {
 	require.Contains(t, lines[1], "in.smi:2:5")
 	require.Equal(t, 1, strings.Count(errOut, "\n"))
 
+	// Human-readable: the table on stdout stays aligned, the error goes to
+	// stderr with its line and column.
+	code, out, errOut = runCLI("mol", "--in", smi)
+	require.Equal(t, 1, code)
+	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 3, "header + 2 molecules")
+	require.Contains(t, errOut, "in.smi:2:5")
+	require.Equal(t, 2, strings.Count(errOut, "\n"), "the record's error and the summary line")
+
+	// No molecules at all is bad input.
+	empty := filepath.Join(dir, "empty.sdf")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	for _, args := range [][]string{{"mol", "--smiles", " "}, {"mol", "--in", empty}, {"convert", "--in", empty, "--out", filepath.Join(dir, "e.smi")}} {
+		code, _, errOut = runCLI(args...)
+		require.Equal(t, 2, code, "%v", args)
+		require.Contains(t, errOut, "no molecules")
+	}
+	_, err := os.Stat(filepath.Join(dir, "e.smi"))
+	require.True(t, os.IsNotExist(err), "no output file for an empty conversion")
+
 	code, _, errOut = runCLI("mol", "--in", filepath.Join(dir, "missing.smi"))
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "missing.smi")

@@ -30,8 +30,9 @@ func newMolCmd() *cobra.Command {
 order, hydrogens included), molecular weight, heavy atoms, rings (smallest
 set of smallest rings), aromatic atoms, stereocentres and rotatable bonds.
 
-A record that fails is reported with its line and column and the batch goes
-on; the exit status is then 1. --json prints one JSON object per line with
+A record that fails is reported (on stderr, or as a JSON object with --json)
+with its line and column and the batch goes on; the exit status is then 1.
+Input without any molecule is an error (exit 2). --json prints one JSON object per line with
 the keys name, smiles, formula, mol_weight, heavy_atoms, rings,
 aromatic_atoms, stereocenters, rotatable_bonds, or name and error.`,
 		Example: `  geosoc mol --smiles 'CC(=O)Oc1ccccc1C(=O)O aspirin'
@@ -59,31 +60,29 @@ aromatic_atoms, stereocenters, rotatable_bonds, or name and error.`,
 				defer file.Close()
 				r = file
 			}
-			if smiles != "" {
-				// One molecule given on the command line: a parse error is
-				// bad input (one line, exit 2), not a batch record.
-				if _, err := graph.SummarizeAll(strings.NewReader(smiles), f, source, func(s graph.Summary) error {
-					if s.Error != "" {
-						return errors.New(s.Error)
-					}
-					return nil
-				}); err != nil {
-					return err
-				}
-			}
 			w := cmd.OutOrStdout()
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			enc := json.NewEncoder(w)
-			if !asJSON {
-				fmt.Fprintln(tw, "name\tformula\tweight\theavy\trings\taromatic\tstereo\trotatable\tsmiles")
-			}
+			header := false
+			records := 0
 			failed, err := graph.SummarizeAll(r, f, source, func(s graph.Summary) error {
+				records++
+				if s.Error != "" && smiles != "" {
+					// One molecule given on the command line: a parse
+					// error is bad input (one line, exit 2).
+					return errors.New(s.Error)
+				}
 				if asJSON {
 					return enc.Encode(s)
 				}
 				if s.Error != "" {
-					_, err := fmt.Fprintf(tw, "%s\terror: %s\n", s.Name, s.Error)
-					return err
+					// Errors go to stderr so the table stays aligned.
+					fmt.Fprintf(cmd.ErrOrStderr(), "geosoc: %s: %s\n", s.Name, s.Error)
+					return nil
+				}
+				if !header {
+					header = true
+					fmt.Fprintln(tw, "name\tformula\tweight\theavy\trings\taromatic\tstereo\trotatable\tsmiles")
 				}
 				_, err := fmt.Fprintf(tw, "%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Name, s.Formula, s.MolWeight,
 					s.HeavyAtoms, s.Rings, s.AromaticAtoms, s.StereoCenters, s.RotatableBonds, s.SMILES)
@@ -95,8 +94,11 @@ aromatic_atoms, stereocenters, rotatable_bonds, or name and error.`,
 			if err != nil {
 				return err
 			}
+			if records == 0 {
+				return fmt.Errorf("%s: no molecules", source)
+			}
 			if failed > 0 {
-				return fmt.Errorf("%w: %d in %s", errPartial, failed, source)
+				return fmt.Errorf("%w: %d of %d in %s", errPartial, failed, records, source)
 			}
 			return nil
 		},
@@ -160,6 +162,9 @@ the exit status is then 1. The output appears only once it is complete
 				for {
 					m, err := rd.Next()
 					if err == io.EOF {
+						if written+skipped == 0 {
+							return fmt.Errorf("%s: no molecules", in)
+						}
 						return nil
 					}
 					var pe *graph.ParseError
