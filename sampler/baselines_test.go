@@ -184,3 +184,28 @@ func TestSampleBadInput(t *testing.T) {
 	_, _, err = Sample(Problem{Target: g, Dim: 5}, nil, SMC{CESS: 1.5})
 	require.True(t, errors.Is(err, ErrBadInput))
 }
+
+func TestRunBaseline(t *testing.T) {
+	tg := datasets.NewTwoModes()
+	_, _, err := RunBaseline("nuts", tg, Options{N: 10})
+	require.ErrorIs(t, err, ErrUnknownMethod)
+	assert.Contains(t, err.Error(), "mala, ais, smc, pt, follmer")
+	_, _, err = RunBaseline("mala", tg, Options{N: 0})
+	require.ErrorIs(t, err, ErrBadInput)
+	for _, name := range BaselineNames {
+		t.Run(name, func(t *testing.T) {
+			m, err := Baseline(name, 0)
+			require.NoError(t, err)
+			require.Equal(t, name, m.Name())
+		})
+	}
+	// A cheap AIS run fills every diagnostic of a mixture with exact samples.
+	_, r, err := Run(tg, Options{N: 200, Seed: 1}, AIS{Temps: 20})
+	require.NoError(t, err)
+	assert.Equal(t, "twomodes", r.Target)
+	assert.Equal(t, 0.0, r.ExactLogZ)
+	assert.InDelta(t, 1, r.ModeCoverage, 1e-12)
+	assert.Less(t, r.ModeWeightError, 0.2)
+	assert.False(t, math.IsNaN(r.EnergyDistance))
+	assert.False(t, math.IsNaN(r.Sinkhorn))
+}

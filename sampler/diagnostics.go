@@ -135,7 +135,7 @@ func ModeStats(samples []float64, dim int, logw []float64, means [][]float64, we
 // bound the time of a report: the first samples are used.
 const (
 	DistanceCap = 2000
-	SinkhornCap = 500
+	SinkhornCap = 256
 )
 
 // EnergyDistance returns the unbiased U-statistic estimate of the squared
@@ -185,12 +185,12 @@ func EnergyDistance(x, y []float64, dim int) float64 {
 const (
 	// SinkhornRelEps is the entropic regularisation ε relative to the mean
 	// cost: ε = SinkhornRelEps · mean_ij |x_i − y_j|².
-	SinkhornRelEps = 0.01
+	SinkhornRelEps = 0.05
 	// SinkhornIters is the largest number of Sinkhorn iterations.
-	SinkhornIters = 2000
+	SinkhornIters = 1000
 	// SinkhornTol stops the iterations once the row marginal of the plan
 	// is within this L1 distance of the uniform marginal.
-	SinkhornTol = 1e-6
+	SinkhornTol = 1e-4
 )
 
 // ErrNoConvergence is returned by Sinkhorn when the marginal error is still
