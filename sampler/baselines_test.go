@@ -64,8 +64,9 @@ func logZOverSeeds(t *testing.T, tg Target, dim, R, n int, m Method) (mean, se f
 }
 
 func TestLogZSmallTargets(t *testing.T) {
-	// Exact log Z: 0 for the normalised mixture twomodes, 5 ln 0.89743812
-	// for mw5 (datasets, from 1-D quadrature). Tolerance: 4 SE over 5
+	// Exact log Z: 0 for the normalised mixtures twomodes and vmf-s2,
+	// 5 ln 0.89743812 for mw5 (datasets, from 1-D quadrature),
+	// Σ log(2π I₀(κ_i)) for vonmises-t4. Tolerance: 4 SE over 5
 	// seeds plus 0.03 for the O(1/N) bias of log Ẑ (Jensen).
 	tests := []struct {
 		target string
@@ -76,6 +77,9 @@ func TestLogZSmallTargets(t *testing.T) {
 		{"twomodes", SMC{}},
 		{"mw5", SMC{}},
 		{"twomodes", PT{Steps: 200, Temps: 12}},
+		// Manifold targets: uniform reference, random-walk Metropolis.
+		{"vonmises-t4", AIS{Temps: 50}},
+		{"vmf-s2", SMC{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.target+"/"+tc.m.Name(), func(t *testing.T) {
