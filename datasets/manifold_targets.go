@@ -83,7 +83,29 @@ func NewVMFS2() ManifoldTarget {
 	if err != nil {
 		panic(err)
 	}
-	return &mixtureTarget{name: "vmf-s2", mix: mix, d: 3}
+	return vmfS2{&mixtureTarget{name: "vmf-s2", mix: mix, d: 3}}
+}
+
+// vmfS2 is vmf-s2: the mixture target with its modes.
+type vmfS2 struct{ *mixtureTarget }
+
+// Modes returns copies of VMFS2Means and VMFS2Weights (Mixture).
+func (vmfS2) Modes() (means [][]float64, weights []float64) {
+	for _, m := range VMFS2Means {
+		means = append(means, append([]float64(nil), m...))
+	}
+	return means, append([]float64(nil), VMFS2Weights...)
+}
+
+// ModeScales returns 1/√κ_k, the small-angle standard deviation of each
+// tangent coordinate of vMF(μ_k, κ_k) (for large κ the law is close to
+// N(0, I/κ) in the tangent plane at μ_k; Mardia & Jupp 2000, §9.3.2).
+func (vmfS2) ModeScales() []float64 {
+	s := make([]float64, len(VMFS2Kappas))
+	for k, kp := range VMFS2Kappas {
+		s[k] = 1 / math.Sqrt(kp)
+	}
+	return s
 }
 
 // IGSO3MixSeed, IGSO3MixK and IGSO3MixTime define "igso3-mix": K = 16

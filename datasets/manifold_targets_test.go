@@ -206,3 +206,16 @@ func TestManifoldLookupAndTable(t *testing.T) {
 	_, err = NewVonMisesProduct("bad", []float64{-1}, []float64{0})
 	require.Error(t, err)
 }
+
+func TestVMFS2Modes(t *testing.T) {
+	tg := NewVMFS2()
+	mx, ok := tg.(Mixture)
+	require.True(t, ok)
+	means, w := mx.Modes()
+	require.Len(t, means, 4)
+	assert.InDelta(t, 1, w[0]+w[1]+w[2]+w[3], 1e-15)
+	// The means are unit vectors (points of S²).
+	for _, m := range means {
+		assert.InDelta(t, 1, m[0]*m[0]+m[1]*m[1]+m[2]*m[2], 1e-15)
+	}
+}

@@ -86,18 +86,28 @@ const ModeCoverageRadius = 3.0
 // the estimated mode weights ŵ_k (the normalised importance weight of the
 // samples nearest to μ_k, without radius) and the true weights w_k.
 func ModeStats(samples []float64, dim int, logw []float64, means [][]float64, weights []float64, sd float64) (coverage, weightErr float64) {
+	sds := make([]float64, len(means))
+	for k := range sds {
+		sds[k] = sd
+	}
+	return ModeStatsScales(samples, dim, logw, means, weights, sds)
+}
+
+// ModeStatsScales is ModeStats with a standard deviation per mode (the
+// coverage ball of mode k has radius ModeCoverageRadius·sds[k]), for
+// mixtures with unequal component widths such as vmf-s2.
+func ModeStatsScales(samples []float64, dim int, logw []float64, means [][]float64, weights, sds []float64) (coverage, weightErr float64) {
 	if dim <= 0 || len(samples)%dim != 0 || len(samples) == 0 {
 		panic("sampler: ModeStats: samples length not a positive multiple of dim")
 	}
-	if len(means) != len(weights) || len(means) == 0 {
-		panic("sampler: ModeStats: means and weights lengths differ")
+	if len(means) != len(weights) || len(means) == 0 || len(sds) != len(means) {
+		panic("sampler: ModeStats: means, weights and scales lengths differ")
 	}
 	n := len(samples) / dim
 	w := normWeights(logw, n)
 	K := len(means)
 	near := make([]float64, K)
 	in := make([]float64, K)
-	r2 := ModeCoverageRadius * ModeCoverageRadius * sd * sd
 	for i := range n {
 		x := samples[i*dim : (i+1)*dim]
 		best, bd := 0, math.Inf(1)
@@ -115,7 +125,7 @@ func ModeStats(samples []float64, dim int, logw []float64, means [][]float64, we
 			}
 		}
 		near[best] += w[i]
-		if bd <= r2 {
+		if r := ModeCoverageRadius * sds[best]; bd <= r*r {
 			in[best] += w[i]
 		}
 	}

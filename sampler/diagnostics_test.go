@@ -170,3 +170,13 @@ func TestResampleSystematic(t *testing.T) {
 	out := Resample(s, 1, []float64{math.Inf(-1), 0, math.Inf(-1)}, rand.New(rand.NewPCG(1, 1)))
 	assert.Equal(t, []float64{2, 2, 2}, out)
 }
+
+func TestModeStatsScales(t *testing.T) {
+	means := [][]float64{{0}, {10}}
+	// Samples at distance 2 from each mode: inside 3·1 for mode 0, outside
+	// 3·0.5 for mode 1.
+	s := []float64{2, 2, 12, 12}
+	cov, tv := ModeStatsScales(s, 1, nil, means, []float64{0.5, 0.5}, []float64{1, 0.5})
+	assert.InDelta(t, 0.5, cov, 1e-15)
+	assert.InDelta(t, 0, tv, 1e-15)
+}

@@ -67,6 +67,7 @@ type (
 		Modes() (means [][]float64, weights []float64)
 	}
 	variancer interface{ Variance() float64 }
+	scaler    interface{ ModeScales() []float64 }
 	exact     interface {
 		Sample(dst []float64, rng *rand.Rand)
 	}
@@ -75,8 +76,8 @@ type (
 // RunBaseline runs the named baseline with its default budget (see
 // Baseline) on target and fills the Report: the weight estimates and
 // counts (Sample), the target's exact log Z, mode coverage and mode-weight
-// error for Gaussian mixtures (targets with Modes and Variance, ModeStats
-// with sd = √Variance) and, for targets with an exact sampler, the energy
+// error for mixtures (targets with Modes and Variance: ModeStats with
+// sd = √Variance; with Modes and ModeScales: ModeStatsScales) and, for targets with an exact sampler, the energy
 // and Sinkhorn distances to exact samples (FillDistances). The target
 // needs a Dim() int or Space() method. n ≤ 0 and an unknown method give
 // errors (ErrBadInput, ErrUnknownMethod).
@@ -111,9 +112,11 @@ func Run(target Target, opts Options, m Method) (Output, Report, error) {
 		return out, r, err
 	}
 	if mx, ok := target.(mixture); ok {
+		means, w := mx.Modes()
 		if v, ok := target.(variancer); ok {
-			means, w := mx.Modes()
 			r.ModeCoverage, r.ModeWeightError = ModeStats(out.Samples, out.Dim, out.LogWeights, means, w, math.Sqrt(v.Variance()))
+		} else if s, ok := target.(scaler); ok {
+			r.ModeCoverage, r.ModeWeightError = ModeStatsScales(out.Samples, out.Dim, out.LogWeights, means, w, s.ModeScales())
 		}
 	}
 	if ex, ok := target.(exact); ok && opts.ExactSamples >= 0 {
