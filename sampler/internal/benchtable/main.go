@@ -25,7 +25,8 @@ var refSigma = map[string]float64{"gmm40": 25, "manymodes": 10, "funnel10": 3}
 
 // methods returns the baselines at a budget of about 10⁶ energy
 // evaluations each (exact for MALA, AIS, PT, Föllmer; SMC's stage count is
-// adaptive, so its count is reported).
+// adaptive, so its MoveSteps is calibrated by calibrateSMC and its actual
+// count is reported).
 func methods(s float64) []struct {
 	n int
 	m sampler.Method
@@ -40,6 +41,22 @@ func methods(s float64) []struct {
 		{100, sampler.PT{Temps: 10, Steps: 999, RefSigma: s}},             // 100·10·1000
 		{1000, sampler.Follmer{Steps: 50, K: 20, Sigma: math.Min(s, 10)}}, // 1000·50·20 + 1000
 	}
+}
+
+// budget is the target number of energy evaluations per row.
+const budget = 1e6
+
+// calibrateSMC sets SMC's MoveSteps so that its budget N·(1 + S·M) is
+// about 10⁶: a first run with the given M counts the stages S (its own
+// evaluations are not in the table), then M = round((10⁶/N − 1)/S).
+func calibrateSMC(tg sampler.Target, sm sampler.SMC, n int, seed uint64) sampler.SMC {
+	_, r, err := sampler.Run(tg, sampler.Options{N: n, Seed: seed, ExactSamples: -1}, sm)
+	if err != nil {
+		return sm
+	}
+	stages := (float64(r.EnergyEvals)/float64(n) - 1) / float64(sm.MoveSteps)
+	sm.MoveSteps = max(1, int(math.Round((budget/float64(n)-1)/stages)))
+	return sm
 }
 
 func f(v float64, prec int) string {
@@ -66,6 +83,9 @@ func main() {
 			s = 1
 		}
 		for _, mm := range methods(s) {
+			if sm, ok := mm.m.(sampler.SMC); ok {
+				mm.m = calibrateSMC(tg, sm, mm.n, *seed)
+			}
 			_, r, err := sampler.Run(tg, sampler.Options{N: mm.n, Seed: *seed}, mm.m)
 			if err != nil {
 				fmt.Printf("| %s | %s | %g | %d | — | n/a: %v | | | | | |\n", name, mm.m.Name(), s, mm.n, err)
