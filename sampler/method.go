@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/geosoc/geosoc/controlsde"
 	"github.com/geosoc/geosoc/manifold"
 )
 
@@ -214,8 +213,3 @@ func (e *env) parallel(n int, f func(w, i int)) {
 	}
 	wg.Wait()
 }
-
-// bugf panics with a package-prefixed message.
-func bugf(format string, a ...any) { panic(fmt.Sprintf("sampler: "+format, a...)) }
-
-var _ = controlsde.LogSumExp
