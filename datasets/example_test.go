@@ -28,7 +28,7 @@ func Example() {
 	// Output:
 	// mw5: d = 5, log γ(x) = -62.125, ∇ log γ(x) = [12 -12 -60 7.5 22.5], log Z = -0.541056
 	// sample has 5 coordinates
-	// datasets: unknown target "gmm" (valid names: gmm40, funnel10, manywell32, mw5, twomodes, manymodes, dw4, lj13)
+	// datasets: unknown target "gmm" (valid names: gmm40, funnel10, manywell32, mw5, twomodes, manymodes, dw4, lj13, vmf-s2, igso3-mix, vonmises-t4)
 }
 
 func ExampleTable() {

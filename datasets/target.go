@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 )
 
 // Target is an unnormalised Boltzmann density γ(x) = exp(−E(x)) on R^d,
@@ -108,13 +107,17 @@ func Names() []string {
 
 // Lookup returns the registered target with the given name. An unknown name
 // gives an error wrapping ErrUnknownTarget that lists the valid names.
+// Manifold targets (ManifoldNames) are found too.
 func Lookup(name string) (Target, error) {
 	for _, e := range registry {
 		if e.name == name {
 			return e.make(), nil
 		}
 	}
-	return nil, fmt.Errorf("%w %q (valid names: %s)", ErrUnknownTarget, name, strings.Join(Names(), ", "))
+	if t, ok := lookupManifold(name); ok {
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w %q (valid names: %s)", ErrUnknownTarget, name, allNames())
 }
 
 // Table returns one Info per registered target, in the order of Names.

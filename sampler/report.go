@@ -55,6 +55,11 @@ type Report struct {
 	// Distances to exact target samples, where those exist.
 	EnergyDistance float64 `json:"energy_distance"`
 	Sinkhorn       float64 `json:"sinkhorn"`
+	// AcceptRate is the Metropolis acceptance rate of an MCMC kernel
+	// (after burn-in), SwapRate the swap acceptance rate of parallel
+	// tempering; NaN where they do not apply.
+	AcceptRate float64 `json:"accept_rate"`
+	SwapRate   float64 `json:"swap_rate"`
 	// Warnings lists problems a user must see, such as degenerate weights.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -66,7 +71,7 @@ func NewReport(target, method string, n int, seed uint64) Report {
 		Target: target, Method: method, N: n, Seed: seed,
 		LogZ: nan, LogZStdErr: nan, ELBO: nan, EUBO: nan, ExactLogZ: nan,
 		ESSFraction: nan, ModeCoverage: nan, ModeWeightError: nan,
-		EnergyDistance: nan, Sinkhorn: nan,
+		EnergyDistance: nan, Sinkhorn: nan, AcceptRate: nan, SwapRate: nan,
 	}
 }
 

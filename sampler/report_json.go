@@ -21,9 +21,12 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		ModeWeightError *float64 `json:"mode_weight_error"`
 		EnergyDistance  *float64 `json:"energy_distance"`
 		Sinkhorn        *float64 `json:"sinkhorn"`
+		AcceptRate      *float64 `json:"accept_rate"`
+		SwapRate        *float64 `json:"swap_rate"`
 	}{
 		plain(r), fin(r.LogZ), fin(r.LogZStdErr), fin(r.ELBO), fin(r.EUBO), fin(r.ExactLogZ),
 		fin(r.ESSFraction), fin(r.ModeCoverage), fin(r.ModeWeightError), fin(r.EnergyDistance), fin(r.Sinkhorn),
+		fin(r.AcceptRate), fin(r.SwapRate),
 	})
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func TestReportJSONNullsNaN(t *testing.T) {
 	require.Contains(t, m, "elbo")
 	require.EqualValues(t, 42, m["energy_evals"])
 	require.Equal(t, "mw5", m["target"])
-	for _, k := range []string{"target", "method", "n", "log_z", "log_z_std_err", "elbo", "ess_fraction", "energy_evals", "train_seconds", "sample_seconds", "exact_log_z"} {
+	for _, k := range []string{"target", "method", "n", "log_z", "log_z_std_err", "elbo", "ess_fraction", "energy_evals", "train_seconds", "sample_seconds", "exact_log_z", "accept_rate", "swap_rate"} {
 		require.Contains(t, m, k)
 	}
 }
