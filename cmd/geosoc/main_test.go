@@ -77,14 +77,14 @@ func TestDrawWritesFilesAndJSON(t *testing.T) {
 func TestTargets(t *testing.T) {
 	code, out, errOut := runCLI("targets")
 	require.Equal(t, 0, code, errOut)
-	for _, name := range []string{"gmm40", "funnel10", "manywell32", "mw5", "twomodes", "manymodes", "dw4", "lj13"} {
+	for _, name := range []string{"gmm40", "funnel10", "manywell32", "mw5", "twomodes", "manymodes", "dw4", "lj13", "vmf-s2", "igso3-mix", "vonmises-t4"} {
 		require.Contains(t, out, name)
 	}
 	require.Contains(t, out, "164.69567", "Many-Well-32 exact log Z")
 	code, out, _ = runCLI("targets", "--json")
 	require.Equal(t, 0, code)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 8)
+	require.Len(t, lines, 11)
 	var first map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
 	require.Equal(t, "gmm40", first["name"])

@@ -22,7 +22,7 @@ func newTargetsCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w := cmd.OutOrStdout()
-			table := datasets.Table()
+			table := append(datasets.Table(), datasets.ManifoldTable()...)
 			if asJSON {
 				enc := json.NewEncoder(w)
 				for _, t := range table {
