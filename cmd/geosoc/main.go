@@ -51,6 +51,6 @@ SDEs whose path weights say how far samples are from their target.`,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd())
+	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd(), newSampleCmd())
 	return root
 }

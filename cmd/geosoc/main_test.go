@@ -189,3 +189,46 @@ func TestConvert(t *testing.T) {
 		require.False(t, strings.HasPrefix(e.Name(), "."), "temporary file left: %s", e.Name())
 	}
 }
+
+func TestSample(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "r.json")
+	x := filepath.Join(dir, "x.npy")
+	lw := filepath.Join(dir, "w.csv")
+	code, out, errOut := runCLI("sample", "--target", "twomodes", "--method", "ais", "--n", "200", "--seed", "2",
+		"--report", rep, "--out", x, "--weights", lw)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "log Z")
+	b, err := os.ReadFile(rep)
+	require.NoError(t, err)
+	var r map[string]any
+	require.NoError(t, json.Unmarshal(b, &r))
+	for _, k := range []string{"target", "method", "n", "log_z", "log_z_std_err", "elbo", "ess_fraction", "energy_evals", "train_seconds", "sample_seconds", "exact_log_z"} {
+		require.Contains(t, r, k)
+	}
+	require.Equal(t, "twomodes", r["target"])
+	require.EqualValues(t, 0, r["exact_log_z"])
+	st, err := os.Stat(x)
+	require.NoError(t, err)
+	require.EqualValues(t, 128+200*5*8, st.Size())
+	wb, err := os.ReadFile(lw)
+	require.NoError(t, err)
+	require.Len(t, strings.Split(strings.TrimSpace(string(wb)), "\n"), 201, "header + 200 log-weights")
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sample", "--target", "nope"}, "unknown target"},
+		{[]string{"sample", "--target", "mw5", "--method", "nope"}, "unknown method"},
+		{[]string{"sample", "--target", "mw5", "--n", "0"}, "n must be positive"},
+		{[]string{"sample"}, "--target is required"},
+		{[]string{"sample", "--target", "mw5", "--method", "mala", "--n", "10", "--weights", filepath.Join(dir, "w2.npy")}, "unweighted"},
+	} {
+		code, out, errOut := runCLI(c.args...)
+		require.Equal(t, 2, code, "%v", c.args)
+		require.Empty(t, out)
+		require.Contains(t, errOut, c.want)
+		require.Equal(t, 1, strings.Count(errOut, "\n"))
+	}
+}
