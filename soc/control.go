@@ -1,0 +1,154 @@
+package soc
+
+import (
+	"fmt"
+
+	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/internal/nn"
+	"github.com/geosoc/geosoc/manifold"
+)
+
+// Net is the neural control u_θ(t, x) ∈ T_xM: a time-embedded MLP (nn.MLP)
+// that takes the ambient coordinates of x and the sinusoidal embedding of
+// t, followed, on a curved manifold, by the orthogonal projection onto the
+// tangent space,
+//
+//	u_θ(t, x) = P_x NN_θ(t, x),   P_x = manifold.ProjectTangent at x
+//
+// (P_x is the identity on R^n and T^n, where every ambient vector is
+// tangent, and is skipped there).
+//
+// # Backward pass
+//
+// For a scalar loss L with ∂L/∂u = δ, the chain rule through the
+// projection gives ∂L/∂NN = P_xᵀ δ. For the embedded spheres P_x = I − xxᵀ
+// is symmetric, so P_xᵀ δ = P_x δ: the vector-Jacobian product of the
+// projection is the projection itself. On SO(3) ⊂ R^{3×3} the projection
+// R·skew(Rᵀ V) is orthogonal for the Frobenius product, hence also
+// self-adjoint in ambient coordinates; the Riemannian metric there is
+// ½⟨·,·⟩_F, a constant factor that the caller's δ (an ambient Euclidean
+// gradient) must already contain. Backward therefore applies ProjectTangent
+// to δ and runs the MLP's backward pass.
+//
+// # Concurrency
+//
+// Net implements controlsde.Forker: each fork is its own nn.MLP (own
+// activation buffers, a one-worker nn.Exec) whose layers are bound to the
+// parent's parameter slice, which the forks only read. The parameters must
+// not change while a simulation uses the forks.
+type Net struct {
+	MLP   *nn.MLP
+	Space manifold.Manifold
+
+	d       int
+	project bool
+	params  []float64 // the parameters the layers read (the parent's)
+	t       []float64 // per-row times
+	buf     []float64 // projected gradient
+}
+
+// NewNet returns the control of a freshly built network with architecture
+// arch (arch.In = arch.Out = space.AmbientDim()) on space, using e for its
+// kernels (nil means nn.NewExec(0)). The parameters are zero; set them with
+// copy(n.Params(), …) or n.MLP.Init.
+func NewNet(arch nn.Arch, space manifold.Manifold, e *nn.Exec) (*Net, error) {
+	d := space.AmbientDim()
+	if arch.In != d || arch.Out != d {
+		return nil, fmt.Errorf("%w: network maps R^%d to R^%d, space has ambient dimension %d", nn.ErrArch, arch.In, arch.Out, d)
+	}
+	m, err := nn.NewMLP(arch, e)
+	if err != nil {
+		return nil, err
+	}
+	return &Net{MLP: m, Space: space, d: d, project: !isFlat(space), params: m.Params()}, nil
+}
+
+func isFlat(m manifold.Manifold) bool {
+	switch m.(type) {
+	case manifold.Euclidean, manifold.Torus:
+		return true
+	}
+	return false
+}
+
+// Params returns the parameter slice the network reads (not a copy).
+func (n *Net) Params() []float64 { return n.params }
+
+// Grads returns the gradient slice of the parent network.
+func (n *Net) Grads() []float64 { return n.MLP.Grads() }
+
+// Fork returns a copy with its own buffers whose layers read n's
+// parameters.
+func (n *Net) Fork() controlsde.Control {
+	m, err := nn.NewMLP(n.MLP.Arch, nn.NewExec(1))
+	if err != nil {
+		panic("soc: " + err.Error()) // the architecture was validated by NewNet
+	}
+	off := 0
+	for _, l := range m.Net.Layers() {
+		k := l.NumParams()
+		if k == 0 {
+			continue
+		}
+		l.Bind(n.params[off:off+k:off+k], make([]float64, k))
+		off += k
+	}
+	if off != len(n.params) {
+		panic("soc: Fork: parameter layout mismatch")
+	}
+	return &Net{MLP: m, Space: n.Space, d: n.d, project: n.project, params: n.params}
+}
+
+// Forward evaluates u_θ(t_i, x_i) for the rows of x (len(t) rows of d
+// values) into dst, keeping what Backward needs.
+func (n *Net) Forward(dst, t, x []float64) {
+	rows := len(t)
+	if len(x) != rows*n.d || len(dst) != rows*n.d {
+		panic("soc: Net.Forward: batch length mismatch")
+	}
+	out := n.MLP.Forward(t, x, rows)
+	if !n.project {
+		copy(dst, out)
+		return
+	}
+	d := n.d
+	for i := range rows {
+		n.Space.ProjectTangent(dst[i*d:(i+1)*d], x[i*d:(i+1)*d], out[i*d:(i+1)*d])
+	}
+}
+
+// Backward adds ∂L/∂θ to Grads for the loss gradient du = ∂L/∂u at the
+// rows of the last Forward (x the same rows) and, when dx is not nil,
+// writes the part of ∂L/∂x that flows through the network input (the
+// dependence of P_x on x is not included; on flat spaces this is all of
+// ∂L/∂x).
+func (n *Net) Backward(du, x, dx []float64) {
+	g := du
+	if n.project {
+		n.buf = grow(n.buf, len(du))
+		d := n.d
+		for i := 0; i < len(du)/d; i++ {
+			n.Space.ProjectTangent(n.buf[i*d:(i+1)*d], x[i*d:(i+1)*d], du[i*d:(i+1)*d])
+		}
+		g = n.buf
+	}
+	n.MLP.Backward(g, dx)
+}
+
+// Control implements controlsde.Control: u_θ(t, x_i) for every point of
+// the block x.
+func (n *Net) Control(dst []float64, t float64, x []float64) {
+	rows := len(x) / n.d
+	n.t = grow(n.t, rows)
+	for i := range n.t {
+		n.t[i] = t
+	}
+	n.Forward(dst, n.t, x)
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
