@@ -24,7 +24,7 @@ type Model struct {
 	// Settings are the resolved training settings.
 	Settings Settings
 	// TrainSeconds, EnergyEvals and GradEvals account for the training.
-	TrainSeconds          float64
+	TrainSeconds           float64
 	EnergyEvals, GradEvals int64
 }
 

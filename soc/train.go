@@ -92,6 +92,10 @@ type Settings struct {
 	// Space is the state space; nil means R^Dim. Only R^d is supported by
 	// the objectives of this package at present.
 	Space manifold.Manifold `json:"-"`
+
+	// stopAt, when positive, ends the training after that many steps
+	// (with a checkpoint), simulating an interruption in tests.
+	stopAt int
 }
 
 func (s *Settings) resolve(method string) (Settings, error) {
@@ -269,6 +273,9 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 		}
 		if err := tr.update(); err != nil {
 			return nil, rep, err
+		}
+		if tr.step == s.stopAt {
+			break
 		}
 	}
 	trained += time.Since(start).Seconds()
