@@ -116,4 +116,3 @@ func TestTwoModes(t *testing.T) {
 	require.Less(t, share, 1-minShare)
 	require.InDelta(t, 2.0/3, wLeft, weightTol)
 }
-
