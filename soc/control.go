@@ -2,6 +2,7 @@ package soc
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/geosoc/geosoc/controlsde"
 	"github.com/geosoc/geosoc/internal/nn"
@@ -17,6 +18,22 @@ import (
 //
 // (P_x is the identity on R^n and T^n, where every ambient vector is
 // tangent, and is skipped there).
+//
+// # Target-gradient term
+//
+// With a Grad target set (NewNetGrad), the network has d + 1 outputs and
+// the last one is a learned scalar gate c_θ(t, x) multiplying the clipped
+// gradient of the target, as in the PIS control of Zhang & Chen (2022,
+// "Path integral sampler", §4: u = NN₁(t, x) + NN₂(t)·∇ log γ(x)), here
+// with the gate allowed to depend on x too:
+//
+//	u_θ(t, x) = P_x NN_θ(t, x)_{1…d} + c_θ(t, x) · clip(∇ log γ(x)),
+//
+// clip(v) = v·min(1, GradClip/|v|) (∇ log γ is already tangent). Each
+// evaluation costs one gradient evaluation of the target per point. The
+// backward pass gives ∂L/∂NN_{1…d} = P_x δ and ∂L/∂c = δ·clip(∇ log γ);
+// the input gradient of Backward then omits the path through ∇ log γ(x)
+// (it would need the Hessian of log γ).
 //
 // # Backward pass
 //
@@ -40,8 +57,16 @@ type Net struct {
 	MLP   *nn.MLP
 	Space manifold.Manifold
 
+	// Grad, when not nil, is the target whose clipped gradient the gate
+	// multiplies; GradClip bounds its norm.
+	Grad     controlsde.Target
+	GradClip float64
+
 	d       int
 	project bool
+	workers int       // goroutines for the gradient evaluations of Forward
+	g       []float64 // clipped ∇ log γ at the rows of the last Forward
+	dout    []float64 // gradient with respect to the network outputs
 	params  []float64 // the parameters the layers read (the parent's)
 	t       []float64 // per-row times
 	buf     []float64 // projected gradient
@@ -60,7 +85,27 @@ func NewNet(arch nn.Arch, space manifold.Manifold, e *nn.Exec) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Net{MLP: m, Space: space, d: d, project: !isFlat(space), params: m.Params()}, nil
+	return &Net{MLP: m, Space: space, d: d, project: !isFlat(space), params: m.Params(), workers: 1}, nil
+}
+
+// NewNetGrad returns the control with the target-gradient term: arch must
+// have Out = In + 1 = space.AmbientDim() + 1, the last output being the
+// gate c_θ(t, x). workers goroutines evaluate the gradients of a batch in
+// Forward (the result does not depend on it).
+func NewNetGrad(arch nn.Arch, space manifold.Manifold, e *nn.Exec, target controlsde.Target, clip float64, workers int) (*Net, error) {
+	d := space.AmbientDim()
+	if arch.In != d || arch.Out != d+1 {
+		return nil, fmt.Errorf("%w: gated network maps R^%d to R^%d, want R^%d to R^%d", nn.ErrArch, arch.In, arch.Out, d, d+1)
+	}
+	if target == nil || !(clip > 0) {
+		return nil, fmt.Errorf("%w: gradient term needs a target and a positive clip", nn.ErrArch)
+	}
+	m, err := nn.NewMLP(arch, e)
+	if err != nil {
+		return nil, err
+	}
+	return &Net{MLP: m, Space: space, Grad: target, GradClip: clip, d: d, project: !isFlat(space),
+		params: m.Params(), workers: max(1, workers)}, nil
 }
 
 func isFlat(m manifold.Manifold) bool {
@@ -96,7 +141,7 @@ func (n *Net) Fork() controlsde.Control {
 	if off != len(n.params) {
 		panic("soc: Fork: parameter layout mismatch")
 	}
-	return &Net{MLP: m, Space: n.Space, d: n.d, project: n.project, params: n.params}
+	return &Net{MLP: m, Space: n.Space, Grad: n.Grad, GradClip: n.GradClip, d: n.d, project: n.project, params: n.params, workers: 1}
 }
 
 // Forward evaluates u_θ(t_i, x_i) for the rows of x (len(t) rows of d
@@ -107,13 +152,50 @@ func (n *Net) Forward(dst, t, x []float64) {
 		panic("soc: Net.Forward: batch length mismatch")
 	}
 	out := n.MLP.Forward(t, x, rows)
-	if !n.project {
-		copy(dst, out)
+	d := n.d
+	if n.Grad == nil {
+		if !n.project {
+			copy(dst, out)
+			return
+		}
+		for i := range rows {
+			n.Space.ProjectTangent(dst[i*d:(i+1)*d], x[i*d:(i+1)*d], out[i*d:(i+1)*d])
+		}
 		return
 	}
-	d := n.d
+	n.g = grow(n.g, rows*d)
+	parallelFor(rows, n.workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			g := n.g[i*d : (i+1)*d]
+			n.Grad.GradLogDensity(g, x[i*d:(i+1)*d])
+			var s float64
+			for _, v := range g {
+				s += v * v
+			}
+			f := 1.0
+			if s = math.Sqrt(s); s > n.GradClip {
+				f = n.GradClip / s
+			}
+			if math.IsNaN(s) || math.IsInf(s, 0) {
+				f = 0
+			}
+			for c := range g {
+				g[c] *= f
+			}
+		}
+	})
 	for i := range rows {
-		n.Space.ProjectTangent(dst[i*d:(i+1)*d], x[i*d:(i+1)*d], out[i*d:(i+1)*d])
+		o := out[i*(d+1) : (i+1)*(d+1)]
+		u := dst[i*d : (i+1)*d]
+		if n.project {
+			n.Space.ProjectTangent(u, x[i*d:(i+1)*d], o[:d])
+		} else {
+			copy(u, o[:d])
+		}
+		c := o[d]
+		for j, v := range n.g[i*d : (i+1)*d] {
+			u[j] += c * v
+		}
 	}
 }
 
@@ -124,13 +206,27 @@ func (n *Net) Forward(dst, t, x []float64) {
 // ∂L/∂x).
 func (n *Net) Backward(du, x, dx []float64) {
 	g := du
+	d := n.d
 	if n.project {
 		n.buf = grow(n.buf, len(du))
-		d := n.d
 		for i := 0; i < len(du)/d; i++ {
 			n.Space.ProjectTangent(n.buf[i*d:(i+1)*d], x[i*d:(i+1)*d], du[i*d:(i+1)*d])
 		}
 		g = n.buf
+	}
+	if n.Grad != nil {
+		rows := len(du) / d
+		n.dout = grow(n.dout, rows*(d+1))
+		for i := range rows {
+			o := n.dout[i*(d+1) : (i+1)*(d+1)]
+			copy(o[:d], g[i*d:(i+1)*d])
+			var s float64
+			for j, v := range n.g[i*d : (i+1)*d] {
+				s += du[i*d+j] * v
+			}
+			o[d] = s
+		}
+		g = n.dout
 	}
 	n.MLP.Backward(g, dx)
 }

@@ -21,15 +21,26 @@ func TestNetGradient(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		space manifold.Manifold
+		grad  bool
 	}{
-		{"R3", manifold.NewEuclidean(3)},
-		{"S2", manifold.NewSphere(3)},
+		{"R3", manifold.NewEuclidean(3), false},
+		{"S2", manifold.NewSphere(3), false},
+		{"R3-grad-term", manifold.NewEuclidean(3), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 1))
 			d := tc.space.AmbientDim()
 			arch := nn.Arch{In: d, Out: d, Hidden: []int{8, 8}, Activation: "tanh", TimeFreqs: 2, OmegaMin: 1, OmegaMax: 10}
-			n, err := NewNet(arch, tc.space, nn.NewExec(1))
+			var n *Net
+			var err error
+			if tc.grad {
+				// The gate multiplies the clipped gradient of N(m, 0.3 I);
+				// clip 2 is active at some of the points.
+				arch.Out = d + 1
+				n, err = NewNetGrad(arch, tc.space, nn.NewExec(1), gaussian([]float64{0.5, -1, 2}, 0.3, 0), 2, 2)
+			} else {
+				n, err = NewNet(arch, tc.space, nn.NewExec(1))
+			}
 			require.NoError(t, err)
 			n.MLP.Init(rng)
 			const rows = 4
@@ -66,7 +77,7 @@ func TestNetGradient(t *testing.T) {
 			}, orig, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 			copy(p, orig)
 			require.InDeltaSlice(t, want, got, gradTol)
-			if _, flat := tc.space.(manifold.Euclidean); flat {
+			if _, flat := tc.space.(manifold.Euclidean); flat && !tc.grad {
 				wantX := fd.Gradient(nil, loss, x, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 				require.InDeltaSlice(t, wantX, dx, gradTol)
 			}

@@ -69,7 +69,7 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	}
 	dim, _ := f.Training["dim"].(float64)
 	m.Dim = int(dim)
-	if m.Dim < 1 || float64(m.Dim) != dim || f.Arch.In != m.Dim || f.Arch.Out != m.Dim {
+	if m.Dim < 1 || float64(m.Dim) != dim || f.Arch.In != m.Dim || (f.Arch.Out != m.Dim && f.Arch.Out != m.Dim+1) {
 		return nil, fmt.Errorf("%w: dimension %v does not match the network %d→%d", ErrModel, f.Training["dim"], f.Arch.In, f.Arch.Out)
 	}
 	if err := decode(f.Training["reference"], &m.Ref); err != nil {
@@ -80,6 +80,9 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	}
 	if err := decode(f.Training["settings"], &m.Settings); err != nil {
 		return nil, fmt.Errorf("%w: settings: %v", ErrModel, err)
+	}
+	if want := m.Settings.arch(m.Dim).Out; f.Arch.Out != want || (m.Settings.GradTerm && !(m.Settings.GradClip > 0)) {
+		return nil, fmt.Errorf("%w: network output %d inconsistent with the settings (want %d)", ErrModel, f.Arch.Out, want)
 	}
 	m.TrainSeconds, _ = f.Training["train_seconds"].(float64)
 	m.EnergyEvals, m.GradEvals = counter(f, "energy_evals"), counter(f, "grad_evals")
@@ -116,9 +119,19 @@ func (m *Model) check(target Target) error {
 	return nil
 }
 
-// Control returns the model's control u_θ on R^d.
-func (m *Model) Control() (*Net, error) {
-	n, err := NewNet(m.Arch, manifold.NewEuclidean(m.Dim), nn.NewExec(1))
+// Control returns the model's control u_θ on R^d; target is used by the
+// target-gradient term (Settings.GradTerm) and may be nil otherwise.
+func (m *Model) Control(target controlsde.Target) (*Net, error) {
+	var n *Net
+	var err error
+	if m.Settings.GradTerm {
+		if target == nil {
+			return nil, fmt.Errorf("%w: the control's gradient term needs the target", ErrSettings)
+		}
+		n, err = NewNetGrad(m.Arch, manifold.NewEuclidean(m.Dim), nn.NewExec(1), target, m.Settings.GradClip, 1)
+	} else {
+		n, err = NewNet(m.Arch, manifold.NewEuclidean(m.Dim), nn.NewExec(1))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +145,7 @@ func (m *Model) Control() (*Net, error) {
 // Problem returns the controlled problem of m for target: the reference,
 // the learned control and the target, and the time grid.
 func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64, error) {
-	n, err := m.Control()
+	n, err := m.Control(target)
 	if err != nil {
 		return controlsde.Problem{}, nil, err
 	}

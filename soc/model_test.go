@@ -26,8 +26,21 @@ func tiny(method string, seed uint64) *Settings {
 // seed.
 func TestDeterminism(t *testing.T) {
 	tg := gaussian([]float64{0.5, 0, -1}, 0.3, 0)
-	for _, method := range Methods {
-		t.Run(method, func(t *testing.T) {
+	for _, tc := range []struct {
+		method string
+		grad   bool
+	}{{"adjoint", false}, {"logvar", false}, {"adjoint", true}, {"logvar", true}} {
+		method := tc.method
+		tiny := func(method string, seed uint64) *Settings {
+			s := tiny(method, seed)
+			s.GradTerm = tc.grad
+			return s
+		}
+		name := method
+		if tc.grad {
+			name += "-grad-term"
+		}
+		t.Run(name, func(t *testing.T) {
 			var params [][]float64
 			for _, procs := range []int{1, 2} {
 				old := runtime.GOMAXPROCS(procs)
@@ -101,7 +114,9 @@ func TestResume(t *testing.T) {
 // unknown method and n ≤ 0.
 func TestModelFile(t *testing.T) {
 	tg := gaussian([]float64{1}, 0.5, 0)
-	m, rep, err := Train("logvar", tg, tiny("logvar", 1))
+	s := tiny("logvar", 1)
+	s.GradTerm = true
+	m, rep, err := Train("logvar", tg, s)
 	require.NoError(t, err)
 	require.Equal(t, "gauss", rep.Target)
 	path := filepath.Join(t.TempDir(), "m.nn")
@@ -118,7 +133,10 @@ func TestModelFile(t *testing.T) {
 	o2, r2, err := Sample(got, tg, 50, 3)
 	require.NoError(t, err)
 	require.Equal(t, o1, o2)
-	require.Equal(t, m.EnergyEvals+50, r2.EnergyEvals)
+	// Sampling costs one energy evaluation per path and, with the gradient
+	// term, one gradient evaluation per path and step (8 steps).
+	require.Equal(t, m.EnergyEvals+50+8*50, r2.EnergyEvals)
+	require.Equal(t, m.GradEvals+8*50, r2.GradEvals)
 
 	other := named{tg.GaussianMixture, "gmm40"}
 	_, err = Load(path, other)

@@ -75,6 +75,12 @@ type Settings struct {
 	Refresh int `json:"refresh,omitempty"`
 	// MaxAdjoint is the per-sample clip of |∇g| (adjoint); default 100.
 	MaxAdjoint float64 `json:"max_adjoint,omitempty"`
+	// GradTerm adds the learned multiple of the clipped target gradient to
+	// the control (see Net; PIS-style). It costs one gradient evaluation
+	// per control evaluation. GradClip bounds the gradient norm; default
+	// 100.
+	GradTerm bool    `json:"grad_term,omitempty"`
+	GradClip float64 `json:"grad_clip,omitempty"`
 	// Seed determines every random number of the training.
 	Seed uint64 `json:"seed"`
 
@@ -137,6 +143,9 @@ func (s *Settings) resolve(method string) (Settings, error) {
 		r := *o.Reference
 		o.Reference = &r
 	}
+	if o.GradTerm && o.GradClip == 0 {
+		o.GradClip = 100
+	}
 	if method == "adjoint" {
 		def(&o.BufferSize, 1024)
 		def(&o.Refresh, 20)
@@ -164,7 +173,11 @@ func (s *Settings) resolve(method string) (Settings, error) {
 
 // arch returns the network architecture for dimension d.
 func (s *Settings) arch(d int) nn.Arch {
-	return nn.Arch{In: d, Out: d, Hidden: s.Hidden, Activation: s.Activation, TimeFreqs: s.TimeFreqs, OmegaMin: 1, OmegaMax: 100}
+	out := d
+	if s.GradTerm {
+		out++
+	}
+	return nn.Arch{In: d, Out: out, Hidden: s.Hidden, Activation: s.Activation, TimeFreqs: s.TimeFreqs, OmegaMin: 1, OmegaMax: 100}
 }
 
 // generic returns v as the generic JSON value it decodes to, so that
@@ -246,7 +259,11 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 	}
 	tr.sch = tr.ref.Sigma
 	exec := nn.NewExec(s.Workers)
-	tr.net, err = NewNet(s.arch(d), space, exec)
+	if s.GradTerm {
+		tr.net, err = NewNetGrad(s.arch(d), space, exec, tr.count, s.GradClip, s.Workers)
+	} else {
+		tr.net, err = NewNet(s.arch(d), space, exec)
+	}
 	if err != nil {
 		return nil, rep, fmt.Errorf("%w: %v", ErrSettings, err)
 	}

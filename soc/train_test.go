@@ -64,7 +64,7 @@ func TestGaussianConvergence(t *testing.T) {
 				sch, err := m.Ref.Sigma.Schedule()
 				require.NoError(t, err)
 				fol := controlsde.NewFollmer(tg.GaussianMixture, sch, 1)
-				net, err := m.Control()
+				net, err := m.Control(nil)
 				require.NoError(t, err)
 				zero := controlsde.ControlFunc{Dim: 2, F: func(dst []float64, _ float64, _ []float64) { clear(dst) }}
 				ratio := controlL2(net, fol, pts, 2) / controlL2(zero, fol, pts, 2)
