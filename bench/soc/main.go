@@ -29,12 +29,14 @@ func main() {
 	n := flag.Int("n", 10000, "samples")
 	seed := flag.Uint64("seed", 1, "seed")
 	save := flag.String("save", "", "write the model here")
+	grad := flag.Bool("grad", false, "add the gated target-gradient term to the control")
+	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
 	flag.Parse()
 	tg, err := datasets.Lookup(*target)
 	if err != nil {
 		fail(err)
 	}
-	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed}
+	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer}
 	for _, w := range strings.Split(*hidden, ",") {
 		v, err := strconv.Atoi(w)
 		if err != nil {
