@@ -27,6 +27,14 @@
 //
 // The learned-reference method "lrds" is not implemented.
 //
+// # Manifolds
+//
+// Net projects onto T_xM on any embedded manifold. The log-variance
+// objective also trains on spheres S^n, with Brownian motion from the
+// uniform law as reference (its marginals stay uniform, also for the
+// geodesic random walk, so the path weights are exact for the chain).
+// Adjoint Sampling needs the Brownian bridge and runs on R^d only.
+//
 // # Training
 //
 // Adam with global-norm clipping and a cosine learning-rate schedule

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // logVarLoss adds the gradient of the log-variance loss on detached paths
@@ -33,12 +34,18 @@ import (
 //	∂L/∂u_k^{(i)} = (2/B)(Y_i − Ȳ)(η_k^{(i)} − u_k^{(i)} Δt_k),
 //
 // one network forward and backward pass over the K·B stored states.
+//
+// On a sphere (geodesic Euler–Maruyama, X_{k+1} = Exp_{X_k}(σ̄_k (v_kΔt_k +
+// ΔW_k)), σ̄_k = √(Δν_k/Δt_k)) the same quantity is recovered as
+// η_k = Log_{X_k}(X_{k+1})/σ̄_k, exact while the step stays inside the
+// injectivity radius (|σ̄_k(v_kΔt_k + ΔW_k)| < π, true for any reasonable
+// grid), and the products are those of the ambient metric (the sphere's).
 func (tr *trainer) logVarLoss() (float64, error) {
 	B, d := tr.s.Batch, tr.target.Dim()
 	K := len(tr.grid) - 1
 	res, err := controlsde.Simulate(controlsde.Problem{Reference: tr.ref, Control: tr.net, Target: tr.count},
 		&controlsde.Settings{Grid: tr.grid, Particles: B, Seed: tr.rng.Uint64(), Workers: tr.s.Workers, RecordEvery: 1},
-		controlsde.Exact{})
+		integrator(tr.space))
 	if err != nil {
 		return 0, fmt.Errorf("%w: path simulation at step %d: %v", ErrDiverged, tr.step, err)
 	}
@@ -55,15 +62,27 @@ func (tr *trainer) logVarLoss() (float64, error) {
 	// η_k, stored in du until the gradient replaces it.
 	tr.y = grow(tr.y, B)
 	copy(tr.y, res.TerminalCost)
+	_, flat := tr.space.(manifold.Euclidean)
+	tr.eta = grow(tr.eta, d)
 	for k := range K {
 		a, c := tr.spec.transition(tr.sch, tr.grid[k], tr.grid[k+1])
 		dt := tr.grid[k+1] - tr.grid[k]
 		f := math.Sqrt(dt / c)
+		if !flat {
+			f = 1 / math.Sqrt(c/dt) // η = Log_{X_k}(X_{k+1})/σ̄_k, c = Δν
+		}
 		for i := range B {
 			off := (k*B + i) * d
+			if flat {
+				for j := range d {
+					tr.eta[j] = traj[off+B*d+j] - a*traj[off+j]
+				}
+			} else {
+				tr.space.Log(tr.eta, traj[off:off+d], traj[off+B*d:off+B*d+d])
+			}
 			var s float64
 			for j := off; j < off+d; j++ {
-				eta := f * (traj[j+B*d] - a*traj[j])
+				eta := f * tr.eta[j-off]
 				u := tr.u[j]
 				tr.du[j] = eta - u*dt
 				s += u*eta - 0.5*u*u*dt

@@ -18,6 +18,7 @@ type Model struct {
 	Method string
 	Target string // the target's name
 	Dim    int
+	Space  string // controlsde.ParseSpace name: "r<d>" or "s<n>"
 	Ref    RefSpec
 	Arch   nn.Arch
 	Params []float64
@@ -34,7 +35,7 @@ type Model struct {
 func (m *Model) File() *nn.File {
 	return &nn.File{Kind: "model", Arch: m.Arch, Target: m.Target, Params: append([]float64(nil), m.Params...),
 		Training: map[string]any{
-			"method": m.Method, "dim": m.Dim, "reference": generic(m.Ref), "settings": generic(m.Settings),
+			"method": m.Method, "dim": m.Dim, "space": m.Space, "reference": generic(m.Ref), "settings": generic(m.Settings),
 			"train_seconds": m.TrainSeconds, "energy_evals": m.EnergyEvals, "grad_evals": m.GradEvals,
 		}}
 }
@@ -72,10 +73,15 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	if m.Dim < 1 || float64(m.Dim) != dim || f.Arch.In != m.Dim || (f.Arch.Out != m.Dim && f.Arch.Out != m.Dim+1) {
 		return nil, fmt.Errorf("%w: dimension %v does not match the network %d→%d", ErrModel, f.Training["dim"], f.Arch.In, f.Arch.Out)
 	}
+	m.Space, _ = f.Training["space"].(string)
+	space, err := controlsde.ParseSpace(m.Space)
+	if err != nil || space.AmbientDim() != m.Dim {
+		return nil, fmt.Errorf("%w: space %q for dimension %d", ErrModel, m.Space, m.Dim)
+	}
 	if err := decode(f.Training["reference"], &m.Ref); err != nil {
 		return nil, fmt.Errorf("%w: reference: %v", ErrModel, err)
 	}
-	if err := m.Ref.validate(); err != nil {
+	if _, _, err := m.Ref.reference(space); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
 	}
 	if err := decode(f.Training["settings"], &m.Settings); err != nil {
@@ -128,9 +134,9 @@ func (m *Model) Control(target controlsde.Target) (*Net, error) {
 		if target == nil {
 			return nil, fmt.Errorf("%w: the control's gradient term needs the target", ErrSettings)
 		}
-		n, err = NewNetGrad(m.Arch, manifold.NewEuclidean(m.Dim), nn.NewExec(1), target, m.Settings.GradClip, 1)
+		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(1), target, m.Settings.GradClip, 1)
 	} else {
-		n, err = NewNet(m.Arch, manifold.NewEuclidean(m.Dim), nn.NewExec(1))
+		n, err = NewNet(m.Arch, m.space(), nn.NewExec(1))
 	}
 	if err != nil {
 		return nil, err
@@ -149,7 +155,7 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 	if err != nil {
 		return controlsde.Problem{}, nil, err
 	}
-	ref, grid, err := m.Ref.reference(manifold.NewEuclidean(m.Dim))
+	ref, grid, err := m.Ref.reference(m.space())
 	if err != nil {
 		return controlsde.Problem{}, nil, err
 	}
@@ -157,7 +163,8 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 }
 
 // Sample simulates n paths of the controlled SDE with the learned control
-// (controlsde.Simulate, Exact integrator, the model's grid) and returns the
+// (controlsde.Simulate on the model's grid; Exact integrator on R^d,
+// geodesic Euler–Maruyama on spheres, see RefSpec) and returns the
 // terminal states with their log importance weights
 //
 //	log w = −( Σ_k ½|u_k|²Δt_k + Σ_k u_k·ΔW_k + g(X_1) )
@@ -185,7 +192,7 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 		return sampler.Output{}, rep, err
 	}
 	start := time.Now()
-	res, err := controlsde.Simulate(p, &controlsde.Settings{Grid: grid, Particles: n, Seed: seed}, controlsde.Exact{})
+	res, err := controlsde.Simulate(p, &controlsde.Settings{Grid: grid, Particles: n, Seed: seed}, integrator(m.space()))
 	rep.SampleSeconds = time.Since(start).Seconds()
 	if err != nil {
 		return sampler.Output{}, rep, fmt.Errorf("%w: sampling: %v", ErrDiverged, err)
@@ -209,3 +216,11 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 
 // LowESS is the ESS/N below which Sample adds a warning to the report.
 const LowESS = 0.05
+
+// space returns the model's state space (R^Dim when none is recorded).
+func (m *Model) space() manifold.Manifold {
+	if sp, err := controlsde.ParseSpace(m.Space); err == nil && sp.AmbientDim() == m.Dim {
+		return sp
+	}
+	return manifold.NewEuclidean(m.Dim)
+}

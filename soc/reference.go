@@ -53,6 +53,13 @@ func (s ScheduleSpec) Schedule() (controlsde.Schedule, error) {
 // The time grid is Steps uniform steps on [0, 1], integrated with
 // controlsde.Exact (exact reference transitions, so the path weights are
 // exact for the simulated chain at any step size).
+//
+// On a sphere S^n only "brownian" exists and means Brownian motion from
+// the uniform law, integrated by the geodesic Euler–Maruyama scheme
+// (controlsde.EulerMaruyama): the uniform law is invariant under the
+// isotropic geodesic random-walk step, so p_ref,t is uniform for the
+// discrete chain too and, the transition ratio of controlsde being exact
+// for that chain, the path weights are exact.
 type RefSpec struct {
 	Kind     string       `json:"kind"`
 	Sigma    ScheduleSpec `json:"sigma"`
@@ -86,6 +93,15 @@ func (r RefSpec) reference(space manifold.Manifold) (controlsde.Reference, []flo
 	}
 	sch, _ := r.Sigma.Schedule()
 	ref := controlsde.Reference{Space: space, Sigma: sch}
+	if _, ok := space.(manifold.Sphere); ok {
+		if r.Kind != "brownian" {
+			return controlsde.Reference{}, nil, fmt.Errorf("%w: on a sphere the reference must be brownian (from the uniform law), have %q", ErrSettings, r.Kind)
+		}
+		return ref, controlsde.UniformGrid(r.Steps, 0, 1), nil
+	}
+	if _, ok := space.(manifold.Euclidean); !ok {
+		return controlsde.Reference{}, nil, fmt.Errorf("%w: space %T (want R^n or a sphere)", ErrSettings, space)
+	}
 	if r.Kind == "vp" {
 		ref.OUVariance, ref.StartVariance = r.Variance, r.Variance
 	}
@@ -102,4 +118,21 @@ func (r RefSpec) transition(sch controlsde.Schedule, s, t float64) (a, c float64
 		return math.Exp(-dnu / (2 * r.Variance)), -r.Variance * math.Expm1(-dnu/r.Variance)
 	}
 	return 1, dnu
+}
+
+// integrator returns the controlsde method for space: Exact on R^n, the
+// geodesic Euler–Maruyama scheme on spheres.
+func integrator(space manifold.Manifold) controlsde.Method {
+	if _, ok := space.(manifold.Euclidean); ok {
+		return controlsde.Exact{}
+	}
+	return controlsde.EulerMaruyama{}
+}
+
+// spaceName returns the controlsde.ParseSpace name of space.
+func spaceName(space manifold.Manifold) string {
+	if s, ok := space.(manifold.Sphere); ok {
+		return fmt.Sprintf("s%d", s.Dim())
+	}
+	return fmt.Sprintf("r%d", space.AmbientDim())
 }

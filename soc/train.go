@@ -95,8 +95,9 @@ type Settings struct {
 	// Resume, when set, continues the training saved in this checkpoint;
 	// the other settings must equal the ones it was trained with.
 	Resume *nn.File `json:"-"`
-	// Space is the state space; nil means R^Dim. Only R^d is supported by
-	// the objectives of this package at present.
+	// Space is the state space; nil means R^Dim. The adjoint objective
+	// needs R^d; logvar also runs on spheres (Brownian reference from the
+	// uniform law, see RefSpec).
 	Space manifold.Manifold `json:"-"`
 
 	// stopAt, when positive, ends the training after that many steps
@@ -207,6 +208,7 @@ type trainer struct {
 	count  *sampler.Counting
 	s      Settings
 	spec   RefSpec
+	space  manifold.Manifold
 	ref    controlsde.Reference
 	grid   []float64
 	sch    controlsde.Schedule
@@ -220,7 +222,7 @@ type trainer struct {
 	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
 	// per-step scratch
 	t, x, u, du []float64
-	y, dy       []float64
+	y, eta      []float64
 }
 
 // Train trains a control for target with the named method ("adjoint" or
@@ -229,19 +231,30 @@ type trainer struct {
 // time; the estimates of log Z come from Sample). Unknown methods return
 // an error wrapping ErrUnknownMethod.
 func Train(method string, target Target, settings *Settings) (*Model, sampler.Report, error) {
+	tr, rep, trained, err := newTrainer(method, target, settings)
+	if err != nil {
+		return nil, rep, err
+	}
+	return tr.run(rep, trained)
+}
+
+// newTrainer validates the settings and returns a trainer ready to run
+// (initialised, or restored from Settings.Resume) and the seconds of
+// training already done.
+func newTrainer(method string, target Target, settings *Settings) (*trainer, sampler.Report, float64, error) {
 	rep := sampler.NewReport("", method, 0, 0)
 	if target == nil {
-		return nil, rep, fmt.Errorf("%w: nil target", ErrSettings)
+		return nil, rep, 0, fmt.Errorf("%w: nil target", ErrSettings)
 	}
 	rep.Target = target.Name()
 	switch method {
 	case "adjoint", "logvar":
 	default:
-		return nil, rep, fmt.Errorf("%w: %q (want one of %v)", ErrUnknownMethod, method, Methods)
+		return nil, rep, 0, fmt.Errorf("%w: %q (want one of %v)", ErrUnknownMethod, method, Methods)
 	}
 	s, err := settings.resolve(method)
 	if err != nil {
-		return nil, rep, err
+		return nil, rep, 0, err
 	}
 	rep.Seed = s.Seed
 	d := target.Dim()
@@ -249,13 +262,16 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 	if space == nil {
 		space = manifold.NewEuclidean(d)
 	}
-	if _, ok := space.(manifold.Euclidean); !ok || space.AmbientDim() != d {
-		return nil, rep, fmt.Errorf("%w: the objectives need R^%d, have %T", ErrSettings, d, space)
+	if space.AmbientDim() != d {
+		return nil, rep, 0, fmt.Errorf("%w: target dimension %d, space has ambient dimension %d", ErrSettings, d, space.AmbientDim())
 	}
-	tr := &trainer{method: method, target: target, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
+	if _, ok := space.(manifold.Euclidean); !ok && method == "adjoint" {
+		return nil, rep, 0, fmt.Errorf("%w: adjoint sampling needs R^%d (the manifold bridge is not implemented), have %T", ErrSettings, d, space)
+	}
+	tr := &trainer{method: method, target: target, space: space, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
 	tr.ref, tr.grid, err = tr.spec.reference(space)
 	if err != nil {
-		return nil, rep, err
+		return nil, rep, 0, err
 	}
 	tr.sch = tr.ref.Sigma
 	exec := nn.NewExec(s.Workers)
@@ -265,14 +281,14 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 		tr.net, err = NewNet(s.arch(d), space, exec)
 	}
 	if err != nil {
-		return nil, rep, fmt.Errorf("%w: %v", ErrSettings, err)
+		return nil, rep, 0, fmt.Errorf("%w: %v", ErrSettings, err)
 	}
 	tr.adam = nn.NewAdam(len(tr.net.Params()))
 	tr.adam.Exec = exec
 	var trained float64
 	if s.Resume != nil {
 		if trained, err = tr.resume(s.Resume); err != nil {
-			return nil, rep, err
+			return nil, rep, 0, err
 		}
 	} else {
 		tr.pcg = rand.NewPCG(s.Seed, 0x50c)
@@ -280,6 +296,12 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 		tr.net.MLP.Init(tr.rng)
 		scaleLast(tr.net)
 	}
+	return tr, rep, trained, nil
+}
+
+// run trains to the end and returns the model.
+func (tr *trainer) run(rep sampler.Report, trained float64) (*Model, sampler.Report, error) {
+	s, target, d, space := tr.s, tr.target, tr.target.Dim(), tr.space
 	start := time.Now()
 	for tr.step < s.Steps {
 		if s.CheckpointPath != "" && s.CheckpointEvery > 0 && tr.step%s.CheckpointEvery == 0 && tr.step > 0 &&
@@ -302,7 +324,7 @@ func Train(method string, target Target, settings *Settings) (*Model, sampler.Re
 		}
 	}
 	e, g := tr.count.Counts()
-	m := &Model{Method: method, Target: target.Name(), Dim: d, Ref: tr.spec, Arch: tr.net.MLP.Arch,
+	m := &Model{Method: tr.method, Target: target.Name(), Dim: d, Space: spaceName(space), Ref: tr.spec, Arch: tr.net.MLP.Arch,
 		Params: append([]float64(nil), tr.net.Params()...), Settings: s, TrainSeconds: trained,
 		EnergyEvals: e + tr.prevEnergy(), GradEvals: g + tr.prevGrad()}
 	rep.EnergyEvals, rep.GradEvals, rep.TrainSeconds = m.EnergyEvals, m.GradEvals, trained
@@ -359,6 +381,7 @@ func (tr *trainer) training(seconds float64) map[string]any {
 	return map[string]any{
 		"method":        tr.method,
 		"dim":           tr.target.Dim(),
+		"space":         spaceName(tr.space),
 		"reference":     generic(tr.spec),
 		"settings":      generic(tr.s),
 		"train_seconds": seconds,
