@@ -57,6 +57,12 @@ type Net struct {
 	MLP   *nn.MLP
 	Space manifold.Manifold
 
+	// Base, when not nil, is a fixed control added to the output,
+	// u = u_base + u_θ (the learned-reference method lrds uses the Föllmer
+	// drift of the fitted mixture). It has no parameters; it is forked
+	// with the net.
+	Base controlsde.Control
+
 	// Grad, when not nil, is the target whose clipped gradient the gate
 	// multiplies; GradClip bounds its norm.
 	Grad     controlsde.Target
@@ -67,6 +73,7 @@ type Net struct {
 	workers int       // goroutines for the gradient evaluations of Forward
 	g       []float64 // clipped ∇ log γ at the rows of the last Forward
 	dout    []float64 // gradient with respect to the network outputs
+	bbuf    []float64 // one row of the base control
 	params  []float64 // the parameters the layers read (the parent's)
 	t       []float64 // per-row times
 	buf     []float64 // projected gradient
@@ -141,7 +148,32 @@ func (n *Net) Fork() controlsde.Control {
 	if off != len(n.params) {
 		panic("soc: Fork: parameter layout mismatch")
 	}
-	return &Net{MLP: m, Space: n.Space, Grad: n.Grad, GradClip: n.GradClip, d: n.d, project: n.project, params: n.params, workers: 1}
+	return &Net{MLP: m, Space: n.Space, Base: forkControl(n.Base), Grad: n.Grad, GradClip: n.GradClip, d: n.d, project: n.project, params: n.params, workers: 1}
+}
+
+func forkControl(c controlsde.Control) controlsde.Control {
+	if f, ok := c.(controlsde.Forker); ok {
+		return f.Fork()
+	}
+	return c
+}
+
+// SetBase sets the base control (forking it, so n owns its scratch).
+func (n *Net) SetBase(c controlsde.Control) { n.Base = forkControl(c) }
+
+// addBase adds u_base(t_i, x_i) to every row of dst.
+func (n *Net) addBase(dst, t, x []float64) {
+	if n.Base == nil {
+		return
+	}
+	d := n.d
+	n.bbuf = grow(n.bbuf, d)
+	for i := range t {
+		n.Base.Control(n.bbuf, t[i], x[i*d:(i+1)*d])
+		for j, v := range n.bbuf {
+			dst[i*d+j] += v
+		}
+	}
 }
 
 // Forward evaluates u_θ(t_i, x_i) for the rows of x (len(t) rows of d
@@ -153,6 +185,7 @@ func (n *Net) Forward(dst, t, x []float64) {
 	}
 	out := n.MLP.Forward(t, x, rows)
 	d := n.d
+	defer n.addBase(dst, t, x)
 	if n.Grad == nil {
 		if !n.project {
 			copy(dst, out)

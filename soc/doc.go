@@ -24,8 +24,17 @@
 //     Berner; Nüsken & Richter 2021), with the Brownian (PIS) or the VP
 //     (DDS) reference; Y is the discrete-chain log likelihood ratio plus
 //     g(X₁).
-//
-// The learned-reference method "lrds" is not implemented.
+//   - "lrds": learned reference (after Noble et al. 2024, "Learned
+//     reference-based diffusion samplers"): an isotropic Gaussian mixture q
+//     is fitted by EM (FitMixture) to annealed-MALA chains on γ
+//     (AnnealedMALA), and the control is trained with the log-variance
+//     loss on top of the Föllmer drift of q, u = u_q + u_θ. u_q is the
+//     closed-form h-transform of the Brownian reference whose terminal law
+//     is exactly q (controlsde.Follmer), so its marginals are Gaussian
+//     mixtures in closed form; this replaces the VP noising of the paper by
+//     the Brownian one, which keeps the weights exact for the Exact
+//     integrator. The control only corrects q, which keeps unequal mode
+//     weights that the MCMC fit gets wrong.
 //
 // # Manifolds
 //

@@ -22,6 +22,8 @@ type Model struct {
 	Ref    RefSpec
 	Arch   nn.Arch
 	Params []float64
+	// Mixture is the fitted reference law of lrds (nil otherwise).
+	Mixture *Mixture
 	// Settings are the resolved training settings.
 	Settings Settings
 	// TrainSeconds, EnergyEvals and GradEvals account for the training.
@@ -37,6 +39,7 @@ func (m *Model) File() *nn.File {
 		Training: map[string]any{
 			"method": m.Method, "dim": m.Dim, "space": m.Space, "reference": generic(m.Ref), "settings": generic(m.Settings),
 			"train_seconds": m.TrainSeconds, "energy_evals": m.EnergyEvals, "grad_evals": m.GradEvals,
+			"mixture": mixtureValue(m.Mixture),
 		}}
 }
 
@@ -64,7 +67,7 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		return nil, fmt.Errorf("%w: no training method recorded", ErrModel)
 	}
 	switch m.Method {
-	case "adjoint", "logvar":
+	case "adjoint", "logvar", "lrds":
 	default:
 		return nil, fmt.Errorf("%w: method %q", ErrUnknownMethod, m.Method)
 	}
@@ -89,6 +92,16 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	}
 	if want := m.Settings.arch(m.Dim).Out; f.Arch.Out != want || (m.Settings.GradTerm && !(m.Settings.GradClip > 0)) {
 		return nil, fmt.Errorf("%w: network output %d inconsistent with the settings (want %d)", ErrModel, f.Arch.Out, want)
+	}
+	if m.Method == "lrds" {
+		var q Mixture
+		if err := decode(f.Training["mixture"], &q); err != nil {
+			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)
+		}
+		if _, err := q.gm(); err != nil || len(q.Means) != len(q.Weights)*m.Dim {
+			return nil, fmt.Errorf("%w: bad reference mixture", ErrModel)
+		}
+		m.Mixture = &q
 	}
 	m.TrainSeconds, _ = f.Training["train_seconds"].(float64)
 	m.EnergyEvals, m.GradEvals = counter(f, "energy_evals"), counter(f, "grad_evals")
@@ -145,6 +158,17 @@ func (m *Model) Control(target controlsde.Target) (*Net, error) {
 		return nil, fmt.Errorf("%w: %d parameters for an architecture with %d", ErrModel, len(m.Params), len(n.Params()))
 	}
 	copy(n.Params(), m.Params)
+	if m.Mixture != nil {
+		sch, err := m.Ref.Sigma.Schedule()
+		if err != nil {
+			return nil, err
+		}
+		base, err := follmerBase(m.Mixture, sch)
+		if err != nil {
+			return nil, err
+		}
+		n.SetBase(base)
+	}
 	return n, nil
 }
 

@@ -13,8 +13,12 @@ import (
 
 func tiny(method string, seed uint64) *Settings {
 	return &Settings{Steps: 6, Batch: 32, Hidden: []int{8}, TimeFreqs: 2, Seed: seed, BufferSize: 64, Refresh: 2,
+		Components: 2, Chains: 32, Levels: 3, MCMCSteps: 2,
 		Reference: func() *RefSpec {
-			if method == "adjoint" {
+			switch method {
+			case "lrds":
+				return &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1.2}, Steps: 8}
+			case "adjoint":
 				return &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "geometric", A: 0.1, B: 2}, Steps: 8}
 			}
 			return &RefSpec{Kind: "vp", Variance: 1, Sigma: ScheduleSpec{Kind: "linear", A: 0.1, B: 5}, Steps: 8}
@@ -29,7 +33,7 @@ func TestDeterminism(t *testing.T) {
 	for _, tc := range []struct {
 		method string
 		grad   bool
-	}{{"adjoint", false}, {"logvar", false}, {"adjoint", true}, {"logvar", true}} {
+	}{{"adjoint", false}, {"logvar", false}, {"lrds", false}, {"adjoint", true}, {"logvar", true}} {
 		method := tc.method
 		tiny := func(method string, seed uint64) *Settings {
 			s := tiny(method, seed)
@@ -160,7 +164,7 @@ func TestModelFile(t *testing.T) {
 	_, err = FromFile(f, tg)
 	require.ErrorIs(t, err, ErrModel)
 
-	for _, name := range []string{"lrds", "nope", ""} {
+	for _, name := range []string{"LRDS", "nope", ""} {
 		_, _, err = Train(name, tg, nil)
 		require.ErrorIs(t, err, ErrUnknownMethod, name)
 	}

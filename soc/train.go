@@ -41,7 +41,7 @@ type Target interface {
 }
 
 // Methods lists the method names Train accepts.
-var Methods = []string{"adjoint", "logvar"}
+var Methods = []string{"adjoint", "logvar", "lrds"}
 
 // Settings configure Train. A nil *Settings, and every zero field, means
 // the documented default.
@@ -81,6 +81,15 @@ type Settings struct {
 	// 100.
 	GradTerm bool    `json:"grad_term,omitempty"`
 	GradClip float64 `json:"grad_clip,omitempty"`
+	// Components, Chains, Levels and MCMCSteps configure the lrds
+	// reference: a Components-component isotropic Gaussian mixture
+	// (default 8) fitted by EM to Chains annealed-MALA chains (default 512)
+	// run through Levels temperatures (default 20) with MCMCSteps steps
+	// each (default 10); see AnnealedMALA and FitMixture.
+	Components int `json:"components,omitempty"`
+	Chains     int `json:"chains,omitempty"`
+	Levels     int `json:"levels,omitempty"`
+	MCMCSteps  int `json:"mcmc_steps,omitempty"`
 	// Seed determines every random number of the training.
 	Seed uint64 `json:"seed"`
 
@@ -143,6 +152,18 @@ func (s *Settings) resolve(method string) (Settings, error) {
 	} else {
 		r := *o.Reference
 		o.Reference = &r
+	}
+	if method == "lrds" {
+		def(&o.Components, 8)
+		def(&o.Chains, 512)
+		def(&o.Levels, 20)
+		def(&o.MCMCSteps, 10)
+		if o.Components < 1 || o.Chains < o.Components || o.Levels < 1 || o.MCMCSteps < 1 {
+			return o, fmt.Errorf("%w: lrds needs 1 ≤ components ≤ chains, levels ≥ 1, mcmc steps ≥ 1", ErrSettings)
+		}
+		if o.Reference.Kind != "brownian" {
+			return o, fmt.Errorf("%w: lrds needs a Brownian reference, have %q", ErrSettings, o.Reference.Kind)
+		}
 	}
 	if o.GradTerm && o.GradClip == 0 {
 		o.GradClip = 100
@@ -218,6 +239,8 @@ type trainer struct {
 	rng    *rand.Rand
 	step   int
 
+	// lrds: the fitted reference law
+	mix *Mixture
 	// adjoint
 	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
 	// per-step scratch
@@ -248,7 +271,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	}
 	rep.Target = target.Name()
 	switch method {
-	case "adjoint", "logvar":
+	case "adjoint", "logvar", "lrds":
 	default:
 		return nil, rep, 0, fmt.Errorf("%w: %q (want one of %v)", ErrUnknownMethod, method, Methods)
 	}
@@ -265,7 +288,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	if space.AmbientDim() != d {
 		return nil, rep, 0, fmt.Errorf("%w: target dimension %d, space has ambient dimension %d", ErrSettings, d, space.AmbientDim())
 	}
-	if _, ok := space.(manifold.Euclidean); !ok && method == "adjoint" {
+	if _, ok := space.(manifold.Euclidean); !ok && method != "logvar" {
 		return nil, rep, 0, fmt.Errorf("%w: adjoint sampling needs R^%d (the manifold bridge is not implemented), have %T", ErrSettings, d, space)
 	}
 	tr := &trainer{method: method, target: target, space: space, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
@@ -295,6 +318,16 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 		tr.rng = rand.New(tr.pcg)
 		tr.net.MLP.Init(tr.rng)
 		scaleLast(tr.net)
+		if method == "lrds" {
+			if err := tr.fitReference(); err != nil {
+				return nil, rep, 0, err
+			}
+		}
+	}
+	if tr.mix != nil {
+		if err := tr.setBase(); err != nil {
+			return nil, rep, 0, err
+		}
 	}
 	return tr, rep, trained, nil
 }
@@ -324,7 +357,7 @@ func (tr *trainer) run(rep sampler.Report, trained float64) (*Model, sampler.Rep
 		}
 	}
 	e, g := tr.count.Counts()
-	m := &Model{Method: tr.method, Target: target.Name(), Dim: d, Space: spaceName(space), Ref: tr.spec, Arch: tr.net.MLP.Arch,
+	m := &Model{Method: tr.method, Mixture: tr.mix, Target: target.Name(), Dim: d, Space: spaceName(space), Ref: tr.spec, Arch: tr.net.MLP.Arch,
 		Params: append([]float64(nil), tr.net.Params()...), Settings: s, TrainSeconds: trained,
 		EnergyEvals: e + tr.prevEnergy(), GradEvals: g + tr.prevGrad()}
 	rep.EnergyEvals, rep.GradEvals, rep.TrainSeconds = m.EnergyEvals, m.GradEvals, trained
@@ -359,7 +392,7 @@ func (tr *trainer) update() error {
 	switch tr.method {
 	case "adjoint":
 		loss, err = tr.adjointLoss()
-	default:
+	default: // logvar, lrds
 		loss, err = tr.logVarLoss()
 	}
 	if err != nil {
@@ -387,7 +420,15 @@ func (tr *trainer) training(seconds float64) map[string]any {
 		"train_seconds": seconds,
 		"energy_evals":  e + tr.prevEnergy(),
 		"grad_evals":    g + tr.prevGrad(),
+		"mixture":       mixtureValue(tr.mix),
 	}
+}
+
+func mixtureValue(q *Mixture) any {
+	if q == nil {
+		return nil
+	}
+	return generic(q)
 }
 
 func (tr *trainer) prevEnergy() int64 { return counter(tr.s.Resume, "energy_evals") }
@@ -435,6 +476,13 @@ func (tr *trainer) resume(f *nn.File) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if tr.method == "lrds" {
+		var q Mixture
+		if err := decode(f.Training["mixture"], &q); err != nil {
+			return 0, fmt.Errorf("%w: lrds checkpoint without its reference mixture: %v", ErrModel, err)
+		}
+		tr.mix = &q
+	}
 	copy(tr.net.Params(), f.Params)
 	copy(tr.adam.M, f.Adam.M)
 	copy(tr.adam.V, f.Adam.V)
@@ -443,4 +491,45 @@ func (tr *trainer) resume(f *nn.File) (float64, error) {
 	tr.pcg, tr.rng = pcg, rand.New(pcg)
 	secs, _ := f.Training["train_seconds"].(float64)
 	return secs, nil
+}
+
+// fitReference fits the lrds reference law q: annealed MALA chains on the
+// target from N(0, ν(1) I) (the reference's terminal law), then EM.
+func (tr *trainer) fitReference() error {
+	d := tr.target.Dim()
+	nu1 := tr.sch.Integral(1) - tr.sch.Integral(0)
+	x := AnnealedMALA(tr.count, d, tr.s.Chains, tr.s.Levels, tr.s.MCMCSteps, math.Sqrt(nu1), tr.rng)
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
+		}
+	}
+	q, err := FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+	if err != nil {
+		return err
+	}
+	tr.mix = &q
+	return nil
+}
+
+// setBase installs the Föllmer drift of the fitted mixture q as the base
+// control of the net.
+func (tr *trainer) setBase() error {
+	base, err := follmerBase(tr.mix, tr.sch)
+	if err != nil {
+		return err
+	}
+	tr.net.SetBase(base)
+	return nil
+}
+
+// follmerBase returns the Föllmer drift of q under the Brownian reference
+// with schedule sch from 0 (controlsde.Follmer): the h-transform of the
+// reference whose terminal law is exactly q.
+func follmerBase(q *Mixture, sch controlsde.Schedule) (controlsde.Control, error) {
+	gm, err := q.gm()
+	if err != nil {
+		return nil, fmt.Errorf("%w: reference mixture: %v", ErrModel, err)
+	}
+	return controlsde.NewFollmer(gm, sch, 1), nil
 }
