@@ -19,7 +19,7 @@ import (
 
 func main() {
 	target := flag.String("target", "mw5", "datasets target name")
-	method := flag.String("method", "logvar", "adjoint or logvar")
+	method := flag.String("method", "logvar", "adjoint, logvar or lrds")
 	steps := flag.Int("steps", 500, "optimiser steps")
 	batch := flag.Int("batch", 256, "batch size")
 	hidden := flag.String("hidden", "64,64", "hidden widths")
@@ -31,12 +31,13 @@ func main() {
 	save := flag.String("save", "", "write the model here")
 	grad := flag.Bool("grad", false, "add the gated target-gradient term to the control")
 	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
+	comps := flag.Int("components", 0, "lrds mixture components (0: default)")
 	flag.Parse()
 	tg, err := datasets.Lookup(*target)
 	if err != nil {
 		fail(err)
 	}
-	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer}
+	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps}
 	for _, w := range strings.Split(*hidden, ",") {
 		v, err := strconv.Atoi(w)
 		if err != nil {
