@@ -73,7 +73,8 @@ type Net struct {
 	workers int       // goroutines for the gradient evaluations of Forward
 	g       []float64 // clipped ∇ log γ at the rows of the last Forward
 	dout    []float64 // gradient with respect to the network outputs
-	bbuf    []float64 // one row of the base control
+	bases   []controlsde.Control // per-worker forks of Base for Forward
+	bbufs   [][]float64          // their row buffers
 	params  []float64 // the parameters the layers read (the parent's)
 	t       []float64 // per-row times
 	buf     []float64 // projected gradient
@@ -159,21 +160,40 @@ func forkControl(c controlsde.Control) controlsde.Control {
 }
 
 // SetBase sets the base control (forking it, so n owns its scratch).
-func (n *Net) SetBase(c controlsde.Control) { n.Base = forkControl(c) }
+func (n *Net) SetBase(c controlsde.Control) { n.Base = forkControl(c); n.bases = nil }
 
-// addBase adds u_base(t_i, x_i) to every row of dst.
+// addBase adds u_base(t_i, x_i) to every row of dst, the rows split over
+// the workers (each row is independent, so the result does not depend on
+// their number).
 func (n *Net) addBase(dst, t, x []float64) {
 	if n.Base == nil {
 		return
 	}
 	d := n.d
-	n.bbuf = grow(n.bbuf, d)
-	for i := range t {
-		n.Base.Control(n.bbuf, t[i], x[i*d:(i+1)*d])
-		for j, v := range n.bbuf {
-			dst[i*d+j] += v
+	if n.bases == nil {
+		n.bases = make([]controlsde.Control, n.workers)
+		n.bbufs = make([][]float64, n.workers)
+		n.bases[0] = n.Base
+		for w := range n.workers {
+			if w > 0 {
+				n.bases[w] = forkControl(n.Base)
+			}
+			n.bbufs[w] = make([]float64, d)
 		}
 	}
+	rows := len(t)
+	workers := min(n.workers, rows)
+	parallelFor(workers, workers, func(lo, hi int) {
+		for w := lo; w < hi; w++ {
+			base, buf := n.bases[w], n.bbufs[w]
+			for i := rows * w / workers; i < rows*(w+1)/workers; i++ {
+				base.Control(buf, t[i], x[i*d:(i+1)*d])
+				for j, v := range buf {
+					dst[i*d+j] += v
+				}
+			}
+		}
+	})
 }
 
 // Forward evaluates u_θ(t_i, x_i) for the rows of x (len(t) rows of d

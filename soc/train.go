@@ -306,6 +306,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	if err != nil {
 		return nil, rep, 0, fmt.Errorf("%w: %v", ErrSettings, err)
 	}
+	tr.net.workers = s.Workers
 	tr.adam = nn.NewAdam(len(tr.net.Params()))
 	tr.adam.Exec = exec
 	var trained float64
