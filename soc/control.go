@@ -70,14 +70,14 @@ type Net struct {
 
 	d       int
 	project bool
-	workers int       // goroutines for the gradient evaluations of Forward
-	g       []float64 // clipped ∇ log γ at the rows of the last Forward
-	dout    []float64 // gradient with respect to the network outputs
+	workers int                  // goroutines for the gradient evaluations of Forward
+	g       []float64            // clipped ∇ log γ at the rows of the last Forward
+	dout    []float64            // gradient with respect to the network outputs
 	bases   []controlsde.Control // per-worker forks of Base for Forward
 	bbufs   [][]float64          // their row buffers
-	params  []float64 // the parameters the layers read (the parent's)
-	t       []float64 // per-row times
-	buf     []float64 // projected gradient
+	params  []float64            // the parameters the layers read (the parent's)
+	t       []float64            // per-row times
+	buf     []float64            // projected gradient
 }
 
 // NewNet returns the control of a freshly built network with architecture
