@@ -159,6 +159,23 @@ func TestModelFile(t *testing.T) {
 	_, err = Load(filepath.Join(t.TempDir(), "missing.nn"), tg)
 	require.Error(t, err)
 
+	// An lrds model keeps its reference mixture.
+	ml, _, err := Train("lrds", tg, tiny("lrds", 2))
+	require.NoError(t, err)
+	require.NoError(t, Save(path, ml))
+	gl, err := Load(path, tg)
+	require.NoError(t, err)
+	require.Equal(t, ml.Mixture, gl.Mixture)
+	o1, _, err = Sample(ml, tg, 20, 3)
+	require.NoError(t, err)
+	o2, _, err = Sample(gl, tg, 20, 3)
+	require.NoError(t, err)
+	require.Equal(t, o1, o2)
+	fl := ml.File()
+	delete(fl.Training, "mixture")
+	_, err = FromFile(fl, tg)
+	require.ErrorIs(t, err, ErrModel)
+
 	f := m.File()
 	delete(f.Training, "method")
 	_, err = FromFile(f, tg)
