@@ -2,6 +2,7 @@ package soc
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/geosoc/geosoc/controlsde"
 )
@@ -13,6 +14,9 @@ type named struct {
 }
 
 func (n named) Name() string { return n.name }
+
+// Sample draws an exact sample (datasets.Sampler), enabling the EUBO.
+func (n named) Sample(dst []float64, rng *rand.Rand) { n.Rand(dst, rng) }
 
 // gaussian returns N(m, s² I) in R^d scaled by Z = e^{logZ}.
 func gaussian(m []float64, s2, logZ float64) named {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/geosoc/geosoc/controlsde"
@@ -194,7 +195,9 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 //	log w = −( Σ_k ½|u_k|²Δt_k + Σ_k u_k·ΔW_k + g(X_1) )
 //
 // (soc.md; exact for the discrete chain) and the report: log Ẑ, its
-// standard error, ELBO, ESS/N, the exact log Z where known, energy and
+// standard error, ELBO, ESS/N, EUBO (for targets with exact samples under
+// a Brownian reference on R^d: n exact samples through the reference
+// bridge, controlsde.ForwardLogWeights), the exact log Z where known, energy and
 // gradient evaluations (training included) and the training and sampling
 // times. It returns an error wrapping ErrTargetMismatch when the model was
 // trained for another target and ErrSettings for n ≤ 0.
@@ -221,6 +224,15 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 	if err != nil {
 		return sampler.Output{}, rep, fmt.Errorf("%w: sampling: %v", ErrDiverged, err)
 	}
+	if smp, ok := target.(exactSampler); ok && m.Ref.Kind == "brownian" {
+		if _, flat := m.space().(manifold.Euclidean); flat {
+			eubo, err := forwardEUBO(p, grid, smp, n, m.Dim, seed)
+			if err != nil {
+				return sampler.Output{}, rep, err
+			}
+			rep.EUBO = eubo
+		}
+	}
 	e, g := count.Counts()
 	rep.EnergyEvals, rep.GradEvals = e+m.EnergyEvals, g+m.GradEvals
 	rep.TrainSeconds = m.TrainSeconds
@@ -236,6 +248,34 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 		rep.Warnings = append(rep.Warnings, "log Z estimate is not finite")
 	}
 	return sampler.Output{Samples: res.X, N: n, Dim: m.Dim, LogWeights: res.LogWeight}, rep, nil
+}
+
+// exactSampler is implemented by targets with exact samples
+// (datasets.Sampler).
+type exactSampler interface {
+	Sample(dst []float64, rng *rand.Rand)
+}
+
+// forwardEUBO returns EUBO = mean of the forward log-weights of n exact
+// target samples joined to the start by the reference bridge
+// (controlsde.ForwardLogWeights, targets.md): EUBO ≥ log Z in
+// expectation, with equality only for the optimal control. The samples
+// and the bridges are drawn from streams derived from seed.
+func forwardEUBO(p controlsde.Problem, grid []float64, smp exactSampler, n, d int, seed uint64) (float64, error) {
+	xs := make([]float64, n*d)
+	rng := rand.New(rand.NewPCG(seed, 0xe0b0))
+	for i := range n {
+		smp.Sample(xs[i*d:(i+1)*d], rng)
+	}
+	lw, err := controlsde.ForwardLogWeights(p, &controlsde.Settings{Grid: grid, Seed: seed ^ 0x9e3779b97f4a7c15}, xs)
+	if err != nil {
+		return math.NaN(), err
+	}
+	var s float64
+	for _, v := range lw {
+		s += v
+	}
+	return s / float64(n), nil
 }
 
 // LowESS is the ESS/N below which Sample adds a warning to the report.

@@ -78,6 +78,16 @@ func TestGaussianConvergence(t *testing.T) {
 			require.InDelta(t, 0.7, srep.LogZ, zTol*srep.LogZStdErr+logZFloor)
 			require.Greater(t, srep.ESSFraction, z0.ESS)
 			require.Equal(t, 0.7, srep.ExactLogZ)
+			// EUBO ≥ log Z ≥ ELBO up to Monte Carlo error (euboTol: a few
+			// standard errors of the means of 2000 log-weights).
+			const euboTol = 0.05
+			if tc.follmer {
+				t.Logf("ELBO %.4f, EUBO %.4f", srep.ELBO, srep.EUBO)
+				require.GreaterOrEqual(t, srep.EUBO, 0.7-euboTol)
+				require.LessOrEqual(t, srep.ELBO, 0.7+euboTol)
+			} else {
+				require.True(t, math.IsNaN(srep.EUBO))
+			}
 		})
 	}
 }
