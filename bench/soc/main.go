@@ -32,12 +32,13 @@ func main() {
 	grad := flag.Bool("grad", false, "add the gated target-gradient term to the control")
 	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
 	comps := flag.Int("components", 0, "lrds mixture components (0: default)")
+	chains := flag.Int("chains", 0, "lrds annealed-MALA chains (0: default)")
 	flag.Parse()
 	tg, err := datasets.Lookup(*target)
 	if err != nil {
 		fail(err)
 	}
-	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps}
+	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps, Chains: *chains}
 	for _, w := range strings.Split(*hidden, ",") {
 		v, err := strconv.Atoi(w)
 		if err != nil {
