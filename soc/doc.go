@@ -9,11 +9,13 @@
 // a control u: dX = (b + σu) dt + σ dW. With the terminal cost
 // g = log p_ref,1 − log γ, the optimal control u* makes X₁ ~ γ/Z and gives
 // every path the weight Z. Net is the control u_θ(t, x): a time-embedded
-// MLP (internal/nn) whose output is projected onto T_xM.
+// MLP (internal/nn) whose output is projected onto T_xM, optionally plus a
+// learned gate times the clipped target gradient (Settings.GradTerm, as in
+// PIS) and a fixed base control (lrds).
 //
 // # Objectives
 //
-// Train fits u_θ by one of the objectives below; neither backpropagates
+// Train fits u_θ by one of the objectives below; none backpropagates
 // through the SDE solver.
 //
 //   - "adjoint": Adjoint Sampling (Havens et al. 2025): regression of
@@ -55,9 +57,10 @@
 // # Sampling and files
 //
 // Sample simulates the learned control with controlsde.Simulate (Exact
-// integrator: the weights are exact for the discrete chain) and returns a
-// sampler.Output and a sampler.Report (log Ẑ, its standard error, ELBO,
-// ESS/N, evaluation counts, times). Save and Load keep a Model in an
+// integrator on R^d: the weights are exact for the discrete chain) and
+// returns a sampler.Output and a sampler.Report (log Ẑ, its standard error,
+// ELBO, EUBO where exact target samples exist, ESS/N, evaluation counts,
+// times). Save and Load keep a Model in an
 // nn.File that records the target, the method, the reference and the
 // training settings; Load rejects a model trained for another target
 // (ErrTargetMismatch) and corrupt files.
