@@ -1,0 +1,67 @@
+// Package soc trains neural controls for stochastic-optimal-control
+// samplers of an unnormalised density γ = e^{−E} and samples with them
+// (soc.md, in the shared reference).
+//
+// # Problem
+//
+// A reference process dX = b dt + σ(t) dW on [0, 1] (Brownian motion from
+// 0, or the VP/OU process from its stationary law N(0, V I)) is steered by
+// a control u: dX = (b + σu) dt + σ dW. With the terminal cost
+// g = log p_ref,1 − log γ, the optimal control u* makes X₁ ~ γ/Z and gives
+// every path the weight Z. Net is the control u_θ(t, x): a time-embedded
+// MLP (internal/nn) whose output is projected onto T_xM, optionally plus a
+// learned gate times the clipped target gradient (Settings.GradTerm, as in
+// PIS) and a fixed base control (lrds).
+//
+// # Objectives
+//
+// Train fits u_θ by one of the objectives below; none backpropagates
+// through the SDE solver.
+//
+//   - "adjoint": Adjoint Sampling (Havens et al. 2025): regression of
+//     u_θ(t, X_t) onto −σ(t)∇g(X₁), X₁ from a replay buffer of the current
+//     control's samples, X_t from the reference bridge (Brownian reference
+//     from 0, geometric σ schedule by default).
+//   - "logvar": the log-variance loss Var(Y) on detached paths (Richter &
+//     Berner; Nüsken & Richter 2021), with the Brownian (PIS) or the VP
+//     (DDS) reference; Y is the discrete-chain log likelihood ratio plus
+//     g(X₁).
+//   - "lrds": learned reference (after Noble et al. 2024, "Learned
+//     reference-based diffusion samplers"): an isotropic Gaussian mixture q
+//     is fitted by EM (FitMixture) to annealed-MALA chains on γ
+//     (AnnealedMALA), and the control is trained with the log-variance
+//     loss on top of the Föllmer drift of q, u = u_q + u_θ. u_q is the
+//     closed-form h-transform of the Brownian reference whose terminal law
+//     is exactly q (controlsde.Follmer), so its marginals are Gaussian
+//     mixtures in closed form; this replaces the VP noising of the paper by
+//     the Brownian one, which keeps the weights exact for the Exact
+//     integrator. The control only corrects q, which keeps unequal mode
+//     weights that the MCMC fit gets wrong.
+//
+// # Manifolds
+//
+// Net projects onto T_xM on any embedded manifold. The log-variance
+// objective also trains on spheres S^n, with Brownian motion from the
+// uniform law as reference (its marginals stay uniform, also for the
+// geodesic random walk, so the path weights are exact for the chain).
+// Adjoint Sampling needs the Brownian bridge and runs on R^d only.
+//
+// # Training
+//
+// Adam with global-norm clipping and a cosine learning-rate schedule
+// (internal/nn). Every target evaluation goes through sampler.Counting.
+// Training is deterministic given Settings.Seed and independent of the
+// number of workers (GOMAXPROCS), and checkpoints (parameters, Adam state,
+// step, PCG state) resume bit for bit.
+//
+// # Sampling and files
+//
+// Sample simulates the learned control with controlsde.Simulate (Exact
+// integrator on R^d: the weights are exact for the discrete chain) and
+// returns a sampler.Output and a sampler.Report (log Ẑ, its standard error,
+// ELBO, EUBO where exact target samples exist, ESS/N, evaluation counts,
+// times). Save and Load keep a Model in an
+// nn.File that records the target, the method, the reference and the
+// training settings; Load rejects a model trained for another target
+// (ErrTargetMismatch) and corrupt files.
+package soc

@@ -1,0 +1,207 @@
+package soc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/geosoc/geosoc/controlsde"
+)
+
+// Mixture is an isotropic Gaussian mixture Σ_k w_k N(m_k, s_k² I) on R^d,
+// the learned reference law q of "lrds", in a form stored in model files.
+type Mixture struct {
+	Weights   []float64 `json:"weights"`
+	Means     []float64 `json:"means"` // K·d values
+	Variances []float64 `json:"variances"`
+}
+
+// gm returns q as a controlsde.GaussianMixture (normalised, log Z = 0).
+func (q Mixture) gm() (*controlsde.GaussianMixture, error) {
+	return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+}
+
+// AnnealedMALA draws chains samples approximately from γ/Z by annealed
+// MALA (Roberts & Tweedie 1996 for MALA; annealing as in Neal 2001,
+// without the importance weights): the chains start from N(0, s² I) and
+// move through the geometric path
+//
+//	π_j(x) ∝ N(x; 0, s² I)^{1−β_j} γ(x)^{β_j},  β_j = β₀^{1−j/(J−1)}, β₀ = 0.01,
+//
+// with steps MALA steps per level. The proposal x' = x + h∇log π_j(x) +
+// √(2h) ξ is accepted with the Metropolis–Hastings probability; the step
+// h adapts after every step towards an acceptance rate of 0.57 (h ← h·e^{±0.1},
+// one h for all chains, so the run is deterministic). The result fits the
+// reference of "lrds"; its cost is chains·levels·steps gradient
+// evaluations.
+func AnnealedMALA(target controlsde.Target, d, chains, levels, steps int, s float64, rng *rand.Rand) []float64 {
+	x := make([]float64, chains*d)
+	for i := range x {
+		x[i] = s * rng.NormFloat64()
+	}
+	g := make([]float64, chains*d)
+	lp := make([]float64, chains)
+	y, gy := make([]float64, d), make([]float64, d)
+	s2 := s * s
+	h := 0.1 * s2
+	logPi := func(dst, x []float64, beta float64) float64 {
+		l := target.GradLogDensity(dst, x)
+		var q float64
+		for c, v := range x {
+			q += v * v
+			dst[c] = beta*dst[c] - (1-beta)*v/s2
+		}
+		return beta*l - (1-beta)*0.5*q/s2
+	}
+	for j := range levels {
+		beta := 1.0
+		if levels > 1 {
+			beta = math.Pow(0.01, 1-float64(j)/float64(levels-1))
+		}
+		for i := range chains {
+			lp[i] = logPi(g[i*d:(i+1)*d], x[i*d:(i+1)*d], beta)
+		}
+		for range steps {
+			acc := 0
+			for i := range chains {
+				xi, gi := x[i*d:(i+1)*d], g[i*d:(i+1)*d]
+				sd := math.Sqrt(2 * h)
+				for c := range y {
+					y[c] = xi[c] + h*gi[c] + sd*rng.NormFloat64()
+				}
+				ly := logPi(gy, y, beta)
+				// log q(x|y) − log q(y|x) for the Langevin proposals.
+				var fwd, bwd float64
+				for c := range y {
+					e := y[c] - xi[c] - h*gi[c]
+					fwd += e * e
+					e = xi[c] - y[c] - h*gy[c]
+					bwd += e * e
+				}
+				logA := ly - lp[i] - (bwd-fwd)/(4*h)
+				if !math.IsNaN(logA) && math.Log(rng.Float64()) < logA {
+					copy(xi, y)
+					copy(gi, gy)
+					lp[i] = ly
+					acc++
+				}
+			}
+			if float64(acc)/float64(chains) > 0.57 {
+				h *= math.Exp(0.1)
+			} else {
+				h *= math.Exp(-0.1)
+			}
+		}
+	}
+	return x
+}
+
+// FitMixture fits an isotropic Gaussian mixture with k components to the
+// rows of x (n rows of d values) by expectation–maximisation (Dempster,
+// Laird & Rubin 1977; Bishop 2006 §9.2) with iters iterations, from
+// means chosen by k-means++ seeding (Arthur & Vassilvitskii 2007) with rng.
+// Updates, with responsibilities r_ik ∝ w_k N(x_i; m_k, s_k² I):
+//
+//	w_k = Σ_i r_ik / n,  m_k = Σ_i r_ik x_i / Σ_i r_ik,
+//	s_k² = Σ_i r_ik |x_i − m_k|² / (d Σ_i r_ik)   (floored at minVar).
+//
+// Components that lose all their mass are dropped.
+func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
+	n := len(x) / d
+	if n < k || k < 1 || d < 1 {
+		return Mixture{}, fmt.Errorf("%w: cannot fit %d components to %d points", ErrSettings, k, n)
+	}
+	row := func(i int) []float64 { return x[i*d : (i+1)*d] }
+	dist2 := func(a, b []float64) float64 {
+		var s float64
+		for c := range a {
+			e := a[c] - b[c]
+			s += e * e
+		}
+		return s
+	}
+	means := make([]float64, 0, k*d)
+	means = append(means, row(rng.IntN(n))...)
+	dmin := make([]float64, n)
+	for len(means) < k*d {
+		var tot float64
+		for i := range n {
+			dmin[i] = math.Inf(1)
+			for j := 0; j < len(means)/d; j++ {
+				dmin[i] = min(dmin[i], dist2(row(i), means[j*d:(j+1)*d]))
+			}
+			tot += dmin[i]
+		}
+		u := rng.Float64() * tot
+		pick := n - 1
+		for i := range n {
+			if u -= dmin[i]; u < 0 {
+				pick = i
+				break
+			}
+		}
+		means = append(means, row(pick)...)
+	}
+	var total float64
+	mean0 := make([]float64, d)
+	for i := range n {
+		for c, v := range row(i) {
+			mean0[c] += v / float64(n)
+		}
+	}
+	for i := range n {
+		total += dist2(row(i), mean0)
+	}
+	v0 := math.Max(total/float64(n*d), minVar)
+	q := Mixture{Weights: make([]float64, k), Means: means, Variances: make([]float64, k)}
+	for j := range k {
+		q.Weights[j], q.Variances[j] = 1/float64(k), v0
+	}
+	r := make([]float64, n*k)
+	for range iters {
+		for i := range n {
+			m := math.Inf(-1)
+			for j := range k {
+				l := math.Log(q.Weights[j]) - 0.5*dist2(row(i), q.Means[j*d:(j+1)*d])/q.Variances[j] - 0.5*float64(d)*math.Log(q.Variances[j])
+				r[i*k+j] = l
+				m = math.Max(m, l)
+			}
+			var s float64
+			for j := range k {
+				r[i*k+j] = math.Exp(r[i*k+j] - m)
+				s += r[i*k+j]
+			}
+			for j := range k {
+				r[i*k+j] /= s
+			}
+		}
+		var nq Mixture
+		for j := range k {
+			var nk float64
+			m := make([]float64, d)
+			for i := range n {
+				nk += r[i*k+j]
+				for c, v := range row(i) {
+					m[c] += r[i*k+j] * v
+				}
+			}
+			if nk < 1e-8*float64(n) {
+				continue
+			}
+			for c := range m {
+				m[c] /= nk
+			}
+			var ss float64
+			for i := range n {
+				ss += r[i*k+j] * dist2(row(i), m)
+			}
+			nq.Weights = append(nq.Weights, nk/float64(n))
+			nq.Means = append(nq.Means, m...)
+			nq.Variances = append(nq.Variances, math.Max(ss/(nk*float64(d)), minVar))
+		}
+		q = nq
+		k = len(q.Weights)
+		r = r[:n*k]
+	}
+	return q, nil
+}

@@ -1,0 +1,536 @@
+package soc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"time"
+
+	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/internal/nn"
+	"github.com/geosoc/geosoc/manifold"
+	"github.com/geosoc/geosoc/sampler"
+)
+
+// Sentinel errors; data errors wrap one of them.
+var (
+	// ErrUnknownMethod is returned for a method name Train does not know.
+	ErrUnknownMethod = errors.New("soc: unknown method")
+	// ErrSettings is returned for unusable settings.
+	ErrSettings = errors.New("soc: bad settings")
+	// ErrTargetMismatch is returned when a model or checkpoint was trained
+	// for another target (or with other settings, for a resumed training).
+	ErrTargetMismatch = errors.New("soc: model trained for another target")
+	// ErrModel is returned for a model or checkpoint file that is valid for
+	// package nn but not a soc model (missing or inconsistent fields).
+	ErrModel = errors.New("soc: not a soc model")
+	// ErrDiverged is returned when the loss or a simulation stops being
+	// finite during training.
+	ErrDiverged = errors.New("soc: training diverged")
+)
+
+// Target is an unnormalised density γ on R^d with a name (the one stored
+// in model files) and a dimension; every datasets.Target is one.
+type Target interface {
+	controlsde.Target
+	Name() string
+	Dim() int
+}
+
+// Methods lists the method names Train accepts.
+var Methods = []string{"adjoint", "logvar", "lrds"}
+
+// Settings configure Train. A nil *Settings, and every zero field, means
+// the documented default.
+type Settings struct {
+	// Steps is the number of optimiser steps; default 300.
+	Steps int `json:"steps"`
+	// Batch is the number of bridge samples (adjoint) or of paths
+	// (logvar) per step; default 256.
+	Batch int `json:"batch"`
+	// Hidden are the hidden widths of the MLP; default {64, 64}.
+	Hidden []int `json:"hidden"`
+	// Activation is the MLP activation; default "silu".
+	Activation string `json:"activation"`
+	// TimeFreqs is the number of time-embedding frequencies, geometric in
+	// [1, 100]; default 8.
+	TimeFreqs int `json:"time_freqs"`
+	// LR is the learning-rate schedule; the zero value means a cosine
+	// schedule from 2e-3 to 2e-5 over Steps with Steps/20 warm-up steps.
+	LR nn.Schedule `json:"lr"`
+	// ClipNorm bounds the global gradient norm; default 10.
+	ClipNorm float64 `json:"clip_norm"`
+	// Reference is the reference process; nil means the method default:
+	// adjoint: Brownian from 0 with the geometric schedule
+	// σ_min = 0.05, σ_max = 3 and 50 steps; logvar: Brownian from 0 with
+	// σ = 1.5 and 50 steps.
+	Reference *RefSpec `json:"reference"`
+	// BufferSize is the adjoint replay buffer size; default 1024.
+	BufferSize int `json:"buffer_size,omitempty"`
+	// Refresh is the number of steps between adjoint buffer refills;
+	// default 20.
+	Refresh int `json:"refresh,omitempty"`
+	// MaxAdjoint is the per-sample clip of |∇g| (adjoint); default 100.
+	MaxAdjoint float64 `json:"max_adjoint,omitempty"`
+	// GradTerm adds the learned multiple of the clipped target gradient to
+	// the control (see Net; PIS-style). It costs one gradient evaluation
+	// per control evaluation. GradClip bounds the gradient norm; default
+	// 100.
+	GradTerm bool    `json:"grad_term,omitempty"`
+	GradClip float64 `json:"grad_clip,omitempty"`
+	// Components, Chains, Levels and MCMCSteps configure the lrds
+	// reference: a Components-component isotropic Gaussian mixture
+	// (default 8) fitted by EM to Chains annealed-MALA chains (default 512)
+	// run through Levels temperatures (default 20) with MCMCSteps steps
+	// each (default 10); see AnnealedMALA and FitMixture.
+	Components int `json:"components,omitempty"`
+	Chains     int `json:"chains,omitempty"`
+	Levels     int `json:"levels,omitempty"`
+	MCMCSteps  int `json:"mcmc_steps,omitempty"`
+	// Seed determines every random number of the training.
+	Seed uint64 `json:"seed"`
+
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. The result
+	// does not depend on it.
+	Workers int `json:"-"`
+	// CheckpointPath, when set, receives a checkpoint (nn.File of kind
+	// "checkpoint") every CheckpointEvery steps (for adjoint a multiple of
+	// Refresh) and at the end.
+	CheckpointPath  string `json:"-"`
+	CheckpointEvery int    `json:"-"`
+	// Resume, when set, continues the training saved in this checkpoint;
+	// the other settings must equal the ones it was trained with.
+	Resume *nn.File `json:"-"`
+	// Space is the state space; nil means R^Dim. The adjoint objective
+	// needs R^d; logvar also runs on spheres (Brownian reference from the
+	// uniform law, see RefSpec).
+	Space manifold.Manifold `json:"-"`
+
+	// stopAt, when positive, ends the training after that many steps
+	// (with a checkpoint), simulating an interruption in tests.
+	stopAt int
+}
+
+func (s *Settings) resolve(method string) (Settings, error) {
+	var o Settings
+	if s != nil {
+		o = *s
+	}
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&o.Steps, 300)
+	def(&o.Batch, 256)
+	def(&o.TimeFreqs, 8)
+	if o.Hidden == nil {
+		o.Hidden = []int{64, 64}
+	}
+	if o.Activation == "" {
+		o.Activation = "silu"
+	}
+	if o.LR.Kind == "" {
+		o.LR = nn.Schedule{Kind: "cosine", Base: 2e-3, Min: 2e-5, Warmup: o.Steps / 20, Total: o.Steps}
+	}
+	if o.ClipNorm == 0 {
+		o.ClipNorm = 10
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Reference == nil {
+		switch method {
+		case "adjoint":
+			o.Reference = &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "geometric", A: 0.05, B: 3}, Steps: 50}
+		default:
+			o.Reference = &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1.5}, Steps: 50}
+		}
+	} else {
+		r := *o.Reference
+		o.Reference = &r
+	}
+	if method == "lrds" {
+		def(&o.Components, 8)
+		def(&o.Chains, 512)
+		def(&o.Levels, 20)
+		def(&o.MCMCSteps, 10)
+		if o.Components < 1 || o.Chains < o.Components || o.Levels < 1 || o.MCMCSteps < 1 {
+			return o, fmt.Errorf("%w: lrds needs 1 ≤ components ≤ chains, levels ≥ 1, mcmc steps ≥ 1", ErrSettings)
+		}
+		if o.Reference.Kind != "brownian" {
+			return o, fmt.Errorf("%w: lrds needs a Brownian reference, have %q", ErrSettings, o.Reference.Kind)
+		}
+	}
+	if o.GradTerm && o.GradClip == 0 {
+		o.GradClip = 100
+	}
+	if method == "adjoint" {
+		def(&o.BufferSize, 1024)
+		def(&o.Refresh, 20)
+		if o.MaxAdjoint == 0 {
+			o.MaxAdjoint = 100
+		}
+	}
+	switch {
+	case o.Steps < 0 || o.Batch < 2:
+		return o, fmt.Errorf("%w: steps %d, batch %d", ErrSettings, o.Steps, o.Batch)
+	case !(o.ClipNorm > 0):
+		return o, fmt.Errorf("%w: clip norm %v", ErrSettings, o.ClipNorm)
+	case method == "adjoint" && (o.BufferSize < 1 || o.Refresh < 1 || !(o.MaxAdjoint > 0)):
+		return o, fmt.Errorf("%w: buffer %d, refresh %d, max adjoint %v", ErrSettings, o.BufferSize, o.Refresh, o.MaxAdjoint)
+	case method == "adjoint" && o.Reference.Kind != "brownian":
+		return o, fmt.Errorf("%w: adjoint sampling needs a Brownian reference, have %q", ErrSettings, o.Reference.Kind)
+	case o.CheckpointEvery < 0 || (o.CheckpointPath != "" && method == "adjoint" && o.CheckpointEvery%o.Refresh != 0):
+		return o, fmt.Errorf("%w: checkpoint interval %d must be a multiple of the buffer refresh %d", ErrSettings, o.CheckpointEvery, o.Refresh)
+	}
+	if err := o.LR.Validate(); err != nil {
+		return o, fmt.Errorf("%w: %v", ErrSettings, err)
+	}
+	return o, o.Reference.validate()
+}
+
+// arch returns the network architecture for dimension d.
+func (s *Settings) arch(d int) nn.Arch {
+	out := d
+	if s.GradTerm {
+		out++
+	}
+	return nn.Arch{In: d, Out: out, Hidden: s.Hidden, Activation: s.Activation, TimeFreqs: s.TimeFreqs, OmegaMin: 1, OmegaMax: 100}
+}
+
+// generic returns v as the generic JSON value it decodes to, so that
+// stored and fresh settings compare equal regardless of field order.
+func generic(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("soc: " + err.Error())
+	}
+	var g any
+	if err := json.Unmarshal(b, &g); err != nil {
+		panic("soc: " + err.Error())
+	}
+	return g
+}
+
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(generic(a))
+	y, _ := json.Marshal(generic(b))
+	return string(x) == string(y)
+}
+
+// trainer holds the state of one training run.
+type trainer struct {
+	method string
+	target Target
+	count  *sampler.Counting
+	s      Settings
+	spec   RefSpec
+	space  manifold.Manifold
+	ref    controlsde.Reference
+	grid   []float64
+	sch    controlsde.Schedule
+	net    *Net
+	adam   *nn.Adam
+	pcg    *rand.PCG
+	rng    *rand.Rand
+	step   int
+
+	// lrds: the fitted reference law
+	mix *Mixture
+	// adjoint
+	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
+	// per-step scratch
+	t, x, u, du []float64
+	y, eta      []float64
+}
+
+// Train trains a control for target with the named method ("adjoint" or
+// "logvar"; see the package documentation) and returns the model and a
+// report of the training (energy and gradient evaluations, training
+// time; the estimates of log Z come from Sample). Unknown methods return
+// an error wrapping ErrUnknownMethod.
+func Train(method string, target Target, settings *Settings) (*Model, sampler.Report, error) {
+	tr, rep, trained, err := newTrainer(method, target, settings)
+	if err != nil {
+		return nil, rep, err
+	}
+	return tr.run(rep, trained)
+}
+
+// newTrainer validates the settings and returns a trainer ready to run
+// (initialised, or restored from Settings.Resume) and the seconds of
+// training already done.
+func newTrainer(method string, target Target, settings *Settings) (*trainer, sampler.Report, float64, error) {
+	rep := sampler.NewReport("", method, 0, 0)
+	if target == nil {
+		return nil, rep, 0, fmt.Errorf("%w: nil target", ErrSettings)
+	}
+	rep.Target = target.Name()
+	switch method {
+	case "adjoint", "logvar", "lrds":
+	default:
+		return nil, rep, 0, fmt.Errorf("%w: %q (want one of %v)", ErrUnknownMethod, method, Methods)
+	}
+	s, err := settings.resolve(method)
+	if err != nil {
+		return nil, rep, 0, err
+	}
+	rep.Seed = s.Seed
+	d := target.Dim()
+	space := s.Space
+	if space == nil {
+		space = manifold.NewEuclidean(d)
+	}
+	if space.AmbientDim() != d {
+		return nil, rep, 0, fmt.Errorf("%w: target dimension %d, space has ambient dimension %d", ErrSettings, d, space.AmbientDim())
+	}
+	if _, ok := space.(manifold.Euclidean); !ok && method != "logvar" {
+		return nil, rep, 0, fmt.Errorf("%w: adjoint sampling needs R^%d (the manifold bridge is not implemented), have %T", ErrSettings, d, space)
+	}
+	tr := &trainer{method: method, target: target, space: space, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
+	tr.ref, tr.grid, err = tr.spec.reference(space)
+	if err != nil {
+		return nil, rep, 0, err
+	}
+	tr.sch = tr.ref.Sigma
+	exec := nn.NewExec(s.Workers)
+	if s.GradTerm {
+		tr.net, err = NewNetGrad(s.arch(d), space, exec, tr.count, s.GradClip, s.Workers)
+	} else {
+		tr.net, err = NewNet(s.arch(d), space, exec)
+	}
+	if err != nil {
+		return nil, rep, 0, fmt.Errorf("%w: %v", ErrSettings, err)
+	}
+	tr.net.workers = s.Workers
+	tr.adam = nn.NewAdam(len(tr.net.Params()))
+	tr.adam.Exec = exec
+	var trained float64
+	if s.Resume != nil {
+		if trained, err = tr.resume(s.Resume); err != nil {
+			return nil, rep, 0, err
+		}
+	} else {
+		tr.pcg = rand.NewPCG(s.Seed, 0x50c)
+		tr.rng = rand.New(tr.pcg)
+		tr.net.MLP.Init(tr.rng)
+		scaleLast(tr.net)
+		if method == "lrds" {
+			if err := tr.fitReference(); err != nil {
+				return nil, rep, 0, err
+			}
+		}
+	}
+	if tr.mix != nil {
+		if err := tr.setBase(); err != nil {
+			return nil, rep, 0, err
+		}
+	}
+	return tr, rep, trained, nil
+}
+
+// run trains to the end and returns the model.
+func (tr *trainer) run(rep sampler.Report, trained float64) (*Model, sampler.Report, error) {
+	s, target, d, space := tr.s, tr.target, tr.target.Dim(), tr.space
+	start := time.Now()
+	for tr.step < s.Steps {
+		if s.CheckpointPath != "" && s.CheckpointEvery > 0 && tr.step%s.CheckpointEvery == 0 && tr.step > 0 &&
+			(s.Resume == nil || tr.step != s.Resume.Step) {
+			if err := tr.checkpoint(trained + time.Since(start).Seconds()); err != nil {
+				return nil, rep, err
+			}
+		}
+		if err := tr.update(); err != nil {
+			return nil, rep, err
+		}
+		if tr.step == s.stopAt {
+			break
+		}
+	}
+	trained += time.Since(start).Seconds()
+	if s.CheckpointPath != "" {
+		if err := tr.checkpoint(trained); err != nil {
+			return nil, rep, err
+		}
+	}
+	e, g := tr.count.Counts()
+	m := &Model{Method: tr.method, Mixture: tr.mix, Target: target.Name(), Dim: d, Space: spaceName(space), Ref: tr.spec, Arch: tr.net.MLP.Arch,
+		Params: append([]float64(nil), tr.net.Params()...), Settings: s, TrainSeconds: trained,
+		EnergyEvals: e + tr.prevEnergy(), GradEvals: g + tr.prevGrad()}
+	rep.EnergyEvals, rep.GradEvals, rep.TrainSeconds = m.EnergyEvals, m.GradEvals, trained
+	if z, ok := target.(controlsde.LogZer); ok {
+		if v, ok := z.LogZ(); ok {
+			rep.ExactLogZ = v
+		}
+	}
+	return m, rep, nil
+}
+
+// scaleLast shrinks the last layer's initial weights by 1/10 so the
+// initial control is close to zero (the reference process).
+func scaleLast(n *Net) {
+	ls := n.MLP.Net.Layers()
+	if d, ok := ls[len(ls)-1].(*nn.Dense); ok {
+		w, b := d.Weights()
+		for i := range w {
+			w[i] *= 0.1
+		}
+		for i := range b {
+			b[i] *= 0.1
+		}
+	}
+}
+
+// update takes one optimiser step.
+func (tr *trainer) update() error {
+	tr.net.MLP.ZeroGrad()
+	var loss float64
+	var err error
+	switch tr.method {
+	case "adjoint":
+		loss, err = tr.adjointLoss()
+	default: // logvar, lrds
+		loss, err = tr.logVarLoss()
+	}
+	if err != nil {
+		return err
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("%w: loss %v at step %d", ErrDiverged, loss, tr.step)
+	}
+	nn.ClipGradNorm(tr.net.Grads(), tr.s.ClipNorm)
+	tr.step++
+	tr.adam.Step(tr.net.Params(), tr.net.Grads(), tr.s.LR.LR(tr.step))
+	return nil
+}
+
+// training returns the training description stored in model and
+// checkpoint files.
+func (tr *trainer) training(seconds float64) map[string]any {
+	e, g := tr.count.Counts()
+	return map[string]any{
+		"method":        tr.method,
+		"dim":           tr.target.Dim(),
+		"space":         spaceName(tr.space),
+		"reference":     generic(tr.spec),
+		"settings":      generic(tr.s),
+		"train_seconds": seconds,
+		"energy_evals":  e + tr.prevEnergy(),
+		"grad_evals":    g + tr.prevGrad(),
+		"mixture":       mixtureValue(tr.mix),
+	}
+}
+
+func mixtureValue(q *Mixture) any {
+	if q == nil {
+		return nil
+	}
+	return generic(q)
+}
+
+func (tr *trainer) prevEnergy() int64 { return counter(tr.s.Resume, "energy_evals") }
+func (tr *trainer) prevGrad() int64   { return counter(tr.s.Resume, "grad_evals") }
+
+func counter(f *nn.File, key string) int64 {
+	if f == nil {
+		return 0
+	}
+	v, _ := f.Training[key].(float64)
+	return int64(v)
+}
+
+func (tr *trainer) checkpoint(seconds float64) error {
+	f, err := nn.NewCheckpoint(tr.net.MLP, tr.adam, tr.step, tr.pcg, tr.target.Name(), tr.training(seconds))
+	if err != nil {
+		return err
+	}
+	return nn.Save(tr.s.CheckpointPath, f)
+}
+
+// resume restores the state saved in checkpoint f and returns the training
+// seconds spent before it.
+func (tr *trainer) resume(f *nn.File) (float64, error) {
+	if f.Kind != "checkpoint" || f.Adam == nil {
+		return 0, fmt.Errorf("%w: resume needs a checkpoint, have a %q file", ErrModel, f.Kind)
+	}
+	if f.Target != tr.target.Name() {
+		return 0, fmt.Errorf("%w: checkpoint is for %q, target is %q", ErrTargetMismatch, f.Target, tr.target.Name())
+	}
+	if m, _ := f.Training["method"].(string); m != tr.method {
+		return 0, fmt.Errorf("%w: checkpoint was trained with method %q, not %q", ErrTargetMismatch, m, tr.method)
+	}
+	if !sameJSON(f.Training["settings"], tr.s) {
+		return 0, fmt.Errorf("%w: checkpoint was trained with other settings", ErrTargetMismatch)
+	}
+	if !sameJSON(f.Arch, tr.net.MLP.Arch) || len(f.Params) != len(tr.net.Params()) ||
+		len(f.Adam.M) != len(f.Params) || len(f.Adam.V) != len(f.Params) {
+		return 0, fmt.Errorf("%w: checkpoint architecture differs", ErrModel)
+	}
+	if f.Step < 0 || f.Step > tr.s.Steps {
+		return 0, fmt.Errorf("%w: checkpoint step %d outside [0, %d]", ErrModel, f.Step, tr.s.Steps)
+	}
+	pcg, err := f.PCG()
+	if err != nil {
+		return 0, err
+	}
+	if tr.method == "lrds" {
+		var q Mixture
+		if err := decode(f.Training["mixture"], &q); err != nil {
+			return 0, fmt.Errorf("%w: lrds checkpoint without its reference mixture: %v", ErrModel, err)
+		}
+		tr.mix = &q
+	}
+	copy(tr.net.Params(), f.Params)
+	copy(tr.adam.M, f.Adam.M)
+	copy(tr.adam.V, f.Adam.V)
+	tr.adam.T = f.Adam.T
+	tr.step = f.Step
+	tr.pcg, tr.rng = pcg, rand.New(pcg)
+	secs, _ := f.Training["train_seconds"].(float64)
+	return secs, nil
+}
+
+// fitReference fits the lrds reference law q: annealed MALA chains on the
+// target from N(0, ν(1) I) (the reference's terminal law), then EM.
+func (tr *trainer) fitReference() error {
+	d := tr.target.Dim()
+	nu1 := tr.sch.Integral(1) - tr.sch.Integral(0)
+	x := AnnealedMALA(tr.count, d, tr.s.Chains, tr.s.Levels, tr.s.MCMCSteps, math.Sqrt(nu1), tr.rng)
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
+		}
+	}
+	q, err := FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+	if err != nil {
+		return err
+	}
+	tr.mix = &q
+	return nil
+}
+
+// setBase installs the Föllmer drift of the fitted mixture q as the base
+// control of the net.
+func (tr *trainer) setBase() error {
+	base, err := follmerBase(tr.mix, tr.sch)
+	if err != nil {
+		return err
+	}
+	tr.net.SetBase(base)
+	return nil
+}
+
+// follmerBase returns the Föllmer drift of q under the Brownian reference
+// with schedule sch from 0 (controlsde.Follmer): the h-transform of the
+// reference whose terminal law is exactly q.
+func follmerBase(q *Mixture, sch controlsde.Schedule) (controlsde.Control, error) {
+	gm, err := q.gm()
+	if err != nil {
+		return nil, fmt.Errorf("%w: reference mixture: %v", ErrModel, err)
+	}
+	return controlsde.NewFollmer(gm, sch, 1), nil
+}
