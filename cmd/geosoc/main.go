@@ -51,6 +51,6 @@ SDEs whose path weights say how far samples are from their target.`,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd(), newSampleCmd())
+	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd(), newSampleCmd(), newTrainCmd())
 	return root
 }

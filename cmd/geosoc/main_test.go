@@ -232,3 +232,45 @@ func TestSample(t *testing.T) {
 		require.Equal(t, 1, strings.Count(errOut, "\n"))
 	}
 }
+
+func TestTrainAndSampleLearned(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.model")
+	code, out, errOut := runCLI("train", "--target", "twomodes", "--method", "logvar", "--steps", "5", "--out", model)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "model written to")
+
+	code, out, errOut = runCLI("sample", "--target", "twomodes", "--method", "logvar", "--model", model, "--n", "200")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "logvar on twomodes")
+
+	// Without a model, sample trains one first and says so.
+	code, _, errOut = runCLI("sample", "--target", "twomodes", "--method", "adjoint", "--train-steps", "3", "--n", "100")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "no --model given")
+
+	corrupt := filepath.Join(dir, "bad.model")
+	b, err := os.ReadFile(model)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 0xff
+	require.NoError(t, os.WriteFile(corrupt, b, 0o644))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sample", "--target", "mw5", "--method", "logvar", "--model", model}, "another target"},
+		{[]string{"sample", "--target", "twomodes", "--method", "logvar", "--model", corrupt}, "bad.model"},
+		{[]string{"sample", "--target", "twomodes", "--method", "adjoint", "--model", model}, "trained with logvar"},
+		{[]string{"sample", "--target", "twomodes", "--method", "smc", "--model", model}, "not a learned method"},
+		{[]string{"train", "--target", "twomodes", "--method", "mala", "--out", filepath.Join(dir, "x")}, "unknown method"},
+		{[]string{"train", "--target", "twomodes"}, "--out is required"},
+	} {
+		code, out, errOut := runCLI(c.args...)
+		require.Equal(t, 2, code, "%v", c.args)
+		require.Empty(t, out)
+		require.Contains(t, errOut, c.want)
+		require.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+	}
+	_, err = os.Stat(filepath.Join(dir, "x"))
+	require.True(t, os.IsNotExist(err))
+}

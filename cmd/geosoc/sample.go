@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/geosoc/geosoc/datasets"
 	"github.com/geosoc/geosoc/internal/fileio"
 	"github.com/geosoc/geosoc/sampler"
+	"github.com/geosoc/geosoc/soc"
 )
 
 // sampleFlags are the settings of `geosoc sample`.
@@ -21,6 +23,8 @@ type sampleFlags struct {
 	seed                 uint64
 	out, weights, report string
 	refSigma             float64
+	model                string
+	train                trainFlags
 }
 
 func newSampleCmd() *cobra.Command {
@@ -35,14 +39,16 @@ known modes or exact samples the mode coverage, mode-weight error, energy
 distance and Sinkhorn distance. A warning is printed when the importance
 weights are degenerate (ESS/N below 1 %), which is how mode collapse shows.
 
-Methods: mala (MALA chains), ais (annealed importance sampling), smc
-(adaptive-tempering SMC), pt (parallel tempering), follmer (Monte Carlo
-Föllmer drift, training-free).`,
+Methods: the learned SOC samplers adjoint, logvar and lrds (see geosoc
+train; without --model, sample trains one first with the default settings
+and says so on stderr), and the baselines mala (MALA chains), ais (annealed
+importance sampling), smc (adaptive-tempering SMC), pt (parallel
+tempering), follmer (Monte Carlo Föllmer drift, training-free).`,
 		Example: `  geosoc sample --target mw5 --method smc --n 2000 --seed 1 --report mw5.json
   geosoc sample --target vmf-s2 --method ais --n 1000 --out samples.npy --weights logw.npy`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSample(cmd.OutOrStdout(), f)
+			return runSample(cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
 	fl := cmd.Flags()
@@ -53,11 +59,14 @@ Föllmer drift, training-free).`,
 	fl.StringVar(&f.out, "out", "", "write the samples to this file (.npy or CSV)")
 	fl.StringVar(&f.weights, "weights", "", "write the log importance weights to this file (.npy or CSV)")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
-	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d (0: the method's default)")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d for baselines (0: the method's default)")
+	fl.StringVar(&f.model, "model", "", "model file of a learned method (from geosoc train)")
+	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
+	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
 	return cmd
 }
 
-func runSample(w io.Writer, f sampleFlags) error {
+func runSample(w, log io.Writer, f sampleFlags) error {
 	if f.target == "" {
 		return fmt.Errorf("sample: --target is required (see geosoc targets)")
 	}
@@ -68,7 +77,32 @@ func runSample(w io.Writer, f sampleFlags) error {
 	if err != nil {
 		return err
 	}
-	out, rep, err := sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: f.refSigma})
+	var out sampler.Output
+	var rep sampler.Report
+	if slices.Contains(soc.Methods, f.method) {
+		var m *soc.Model
+		if f.model != "" {
+			if m, err = soc.Load(f.model, t); err != nil {
+				return fmt.Errorf("--model %s: %v", f.model, err)
+			}
+			if m.Method != f.method {
+				return fmt.Errorf("--model %s was trained with %s, not %s", f.model, m.Method, f.method)
+			}
+		} else {
+			fmt.Fprintf(log, "geosoc: no --model given: training %s with its default settings first\n", f.method)
+			tf := f.train
+			tf.target, tf.method, tf.seed = f.target, f.method, f.seed
+			if m, _, err = trainModel(log, tf); err != nil {
+				return err
+			}
+		}
+		out, rep, err = soc.Sample(m, t, f.n, f.seed)
+	} else {
+		if f.model != "" {
+			return fmt.Errorf("--model: method %s is not a learned method", f.method)
+		}
+		out, rep, err = sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: f.refSigma})
+	}
 	if err != nil {
 		return err
 	}
@@ -114,12 +148,14 @@ func printReport(w io.Writer, r sampler.Report) {
 	line("log Z std err", r.LogZStdErr)
 	line("exact log Z", r.ExactLogZ)
 	line("ELBO", r.ELBO)
+	line("EUBO", r.EUBO)
 	line("ESS/N", r.ESSFraction)
 	line("mode coverage", r.ModeCoverage)
 	line("mode weight error", r.ModeWeightError)
 	line("energy distance", r.EnergyDistance)
 	line("Sinkhorn", r.Sinkhorn)
 	fmt.Fprintf(w, "  %-18s %d\n  %-18s %d\n", "energy evals", r.EnergyEvals, "gradient evals", r.GradEvals)
+	line("train seconds", r.TrainSeconds)
 	line("sample seconds", r.SampleSeconds)
 	for _, s := range r.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", s)
