@@ -188,8 +188,18 @@ func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 // (error below 1e-17 for |x| < 1e-3).
 func sinc(x float64) float64 {
 	if math.Abs(x) < 1e-3 {
+		return sincSin(x, 0)
+	}
+	return math.Sin(x) / x
+}
+
+// sincSin returns sin(x)/x given sinx = sin(x) (from a math.Sincos the
+// caller needs anyway): sinx/x, or the Taylor series of sinc for
+// |x| < 1e-3, where sinx is not used.
+func sincSin(x, sinx float64) float64 {
+	if math.Abs(x) < 1e-3 {
 		x2 := x * x
 		return 1 - x2/6*(1-x2/20)
 	}
-	return math.Sin(x) / x
+	return sinx / x
 }

@@ -165,21 +165,7 @@ func (h *SphereHeat) Rand(dst []float64, rng *rand.Rand) {
 func (h *SphereHeat) RandFrom(dst, x []float64, rng *rand.Rand) {
 	checkLen("SphereHeat.RandFrom", h.s.d, dst, x)
 	theta := h.invCDF(rng.Float64())
-	for {
-		for i := range dst {
-			dst[i] = rng.NormFloat64()
-		}
-		c := dot(dst, x)
-		for i := range dst {
-			dst[i] -= c * x[i]
-		}
-		if n := norm(dst); n > 1e-8 {
-			for i := range dst {
-				dst[i] /= n
-			}
-			break
-		}
-	}
+	sphereRandOrthogonal(dst, x, rng)
 	ct, st := math.Cos(theta), math.Sin(theta)
 	for i := range dst {
 		dst[i] = ct*x[i] + st*dst[i]
