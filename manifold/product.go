@@ -1,6 +1,7 @@
 package manifold
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -47,7 +48,9 @@ type productData struct {
 }
 
 // NewProduct returns the product of the given manifolds, in order. It
-// panics if no factor is given or a factor is nil (programmer errors).
+// panics if no factor is given, a factor is nil, a zero Product, or has
+// AmbientDim() < 1 (e.g. the zero value Sphere{}, Torus{} or Euclidean{}
+// instead of NewSphere(d), …): programmer errors.
 func NewProduct(ms ...Manifold) Product {
 	if len(ms) == 0 {
 		panic("manifold: NewProduct: no factors")
@@ -60,6 +63,12 @@ func NewProduct(ms ...Manifold) Product {
 	for i, m := range ms {
 		if m == nil {
 			panic("manifold: NewProduct: nil factor")
+		}
+		if pm, ok := m.(Product); ok && pm.d == nil {
+			panic("manifold: NewProduct: zero Product factor (use NewProduct)")
+		}
+		if m.AmbientDim() < 1 {
+			panic(fmt.Sprintf("manifold: NewProduct: factor %d (%T) has AmbientDim %d < 1 (zero value? use its constructor)", i, m, m.AmbientDim()))
 		}
 		p.off[i+1] = p.off[i] + m.AmbientDim()
 		p.dim += m.Dim()
