@@ -505,39 +505,30 @@ func sphereHeatLeading(d int, t, theta float64) (logp, dlogp float64) {
 	if th < 0 {
 		th = 0
 	}
-	// r1 = d/dθ log(θ/sinθ) = 1/θ − cotθ; r2 = (1 − θcotθ)/θ² and its
-	// derivative dr2 = −2/θ³ + 1/(θ sin²θ) + cotθ/θ², by series near 0.
-	var r1, r2, dr2 float64
+	// r1 = d/dθ log(θ/sinθ) = 1/θ − cotθ = θ r2; r2 = (1 − θcotθ)/θ² and
+	// its derivative dr2 = −2/θ³ + 1/(θ sin²θ) + cotθ/θ². Second order:
+	// g = F/θ², F = (n−3)cotθ/θ − (n−4)/θ² − 1/sin²θ + (n−2)/3, and
+	// dg = g′ = F′/θ² − 2F/θ³, F′ = 2(n−4)/θ³ − (n−3)cotθ/θ² −
+	// (n−3)/(θ sin²θ) + 2cosθ/sin³θ. All by their series near 0 (the 1/θ²
+	// terms cancel).
+	var r2, dr2, g, dg float64
+	t2 := th * th
 	if th < 0.1 {
-		t2 := th * th
-		r1 = th * (1.0/3 + t2*(1.0/45+t2*(2.0/945+t2/4725)))
 		r2 = 1.0/3 + t2*(1.0/45+t2*(2.0/945+t2/4725))
 		dr2 = th * (2.0/45 + t2*(8.0/945+t2*6.0/4725))
-	} else {
-		sn, cs := math.Sincos(th)
-		cot := cs / sn
-		r1 = 1/th - cot
-		r2 = (1 - th*cot) / (th * th)
-		dr2 = -2/(th*th*th) + 1/(th*sn*sn) + cot/(th*th)
-	}
-	// Second order: g = F/θ², F = (n−3)cotθ/θ − (n−4)/θ² − 1/sin²θ + (n−2)/3,
-	// and dg = g' = F'/θ² − 2F/θ³, F' = 2(n−4)/θ³ − (n−3)cotθ/θ² −
-	// (n−3)/(θ sin²θ) + 2cosθ/sin³θ; by their series near 0 (the 1/θ²
-	// terms of F cancel).
-	var g, dg float64
-	if th < 0.1 {
-		t2 := th * th
 		g = -n/45 - t2*((2*n+4)/945+t2*((n+4)/4725+t2*(2*n+12)/93555))
 		dg = -th * ((4*n+8)/945 + t2*((4*n+16)/4725+t2*(4*n+24)/31185))
 	} else {
 		sn, cs := math.Sincos(th)
 		cot := cs / sn
-		t2 := th * th
+		r2 = (1 - th*cot) / t2
+		dr2 = -2/(t2*th) + 1/(th*sn*sn) + cot/t2
 		f := (n-3)*cot/th - (n-4)/t2 - 1/(sn*sn) + (n-2)/3
 		df := 2*(n-4)/(t2*th) - (n-3)*cot/t2 - (n-3)/(th*sn*sn) + 2*cs/(sn*sn*sn)
 		g = f / t2
 		dg = df/t2 - 2*f/(t2*th)
 	}
+	r1 := th * r2
 	logp += -k*math.Log(sinc(th)) - t*k2*r2 + t*t*k2/2*g
 	if th == theta {
 		dlogp += k*r1 - t*k2*dr2 + t*t*k2/2*dg
