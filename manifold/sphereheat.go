@@ -148,8 +148,8 @@ func (h *SphereHeat) Score(dst, x []float64) {
 // and interpolated by the cubic Hermite spline with the density as slope;
 // TestSphereHeatGrid measures the interpolation error at the interval
 // midpoints, which bounds the Kolmogorov distance of the sampled θ from the
-// law of SphereHeatZonal: below 5e-10 for every case tested (S¹ to S⁹, t
-// from 1e-4 to 3). The law itself has the accuracy of SphereHeatZonal
+// law of SphereHeatZonal: below 5e-10 for every case tested (S¹ to S¹⁹,
+// t from 1e-4 to 3; 1.3e-9 measured once on S⁹⁹ at t = 1e-4). The law itself has the accuracy of SphereHeatZonal
 // (for d ≥ 5 and t < sphereHeatSeriesMinT(d) that of the small-t form,
 // relative error below 1e-9), and the same density is tabulated, so Rand
 // and LogProb describe the same law.
@@ -198,22 +198,34 @@ func (h *SphereHeat) buildGrid() {
 	h.cdf = make([]float64, n+1)
 	h.q = make([]float64, n+1)
 	// Where SphereHeatZonal would sum the series (d ≥ 5, t ≥ t_s(d)) the
-	// grid uses the double-precision sum down to 1e-12 of its term bound
-	// (relative error ≲ 1e-3 there, absolute a few ε_mach·p_t(0), which is
-	// all the CDF needs for d ≤ 40) and SphereHeatZonal below that, so
-	// that the slower double-double path is rarely taken. For d ≳ 45 the
-	// bulk of the law lies below that level (p_t at θ² ≈ nt is about
-	// e^{−n/2} p_t(0)); using the cancelling sum there gave E⟨x0, X_t⟩ =
-	// 0.85 instead of 0.995 on S⁹⁹ at t = 1e-4.
+	// grid uses the double-precision sum wherever its rounding error in
+	// the angle density, ≲ 1e-15 Σ_l a_l |h_l(cosθ)| · Vol(S^{d−2})
+	// sin^{d−2}θ / Vol(S^{d−1}), is below 1e-11 (CDF error ≲ 3e-11), or
+	// the sum keeps 1e-3 of Σ_l a_l |h_l| (relative error ≲ 1e-12); else
+	// the small-t form where it puts the angle density below 1e-14
+	// (negligible mass, so its error there does not matter); and
+	// SphereHeatZonal elsewhere. So the slower double-double path is
+	// rarely taken. Tabulating the cancelling sum everywhere was wrong for
+	// d ≳ 45, where the bulk of the law lies far below p_t(0) (p_t at
+	// θ² ≈ nt is about e^{−n/2} p_t(0)): it gave E⟨x0, X_t⟩ = 0.85
+	// instead of 0.995 on S⁹⁹ at t = 1e-4.
 	useSum := d >= 5 && t >= sphereHeatSeriesMinT(d)
-	lvol := logSphereVolume(d)
+	lratio := logSphereVolume(d-1) - logSphereVolume(d)
 	dens := func(th float64) float64 {
 		if d > 2 && (th <= 0 || th >= math.Pi) {
 			return 0
 		}
 		if useSum {
-			if sum, _, bound := sphereHeatSeriesSum(d, t, th); sum >= 1e-12*bound {
-				return math.Exp(math.Log(sum) - lvol + logSphereVolume(d-1) + float64(d-2)*math.Log(math.Sin(th)))
+			sum, _, _, abs := sphereHeatSeriesSum(d, t, th)
+			jac := math.Exp(lratio + float64(d-2)*math.Log(math.Sin(th)))
+			if sum >= 1e-3*abs || 1e-15*abs*jac <= 1e-11 {
+				return math.Max(0, sum*jac)
+			}
+			// Far tail: the small-t form, right at least in order of
+			// magnitude, shows whether the density is negligible.
+			lp, _ := sphereHeatLeading(d, t, th)
+			if q := math.Exp(lp+logSphereVolume(d)) * jac; q < 1e-14 {
+				return q
 			}
 		}
 		return math.Exp(sphereHeatAngleLogDensity(d, t, th))
@@ -409,7 +421,7 @@ func sphereHeatWrapped(t, theta float64) (logp, dlogp float64) {
 // sphereHeatSeries sums the eigenfunction series; ok is false where
 // cancellation would cost more than the stated accuracy.
 func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
-	sum, dsum, bound := sphereHeatSeriesSum(d, t, theta)
+	sum, dsum, bound, _ := sphereHeatSeriesSum(d, t, theta)
 	if !(sum >= sphereHeatCancel*bound) {
 		return 0, 0, false
 	}
@@ -420,13 +432,13 @@ func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
 
 // sphereHeatSeriesSum returns Vol(S^{d−1}) p_t(θ) = Σ_l a_l h_l(cosθ), the
 // sum Σ_l a_l h_l'(cosθ) (so that ∂_θ p = −sinθ · dsum / Vol) and the
-// term bound Σ_l a_l h_l(1); the absolute error of sum is a few ε_mach
-// times bound.
-func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
+// term bound Σ_l a_l h_l(1), and abs = Σ_l a_l |h_l(cosθ)|; the absolute
+// error of sum is a few ε_mach times abs ≤ bound.
+func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound, abs float64) {
 	z := math.Cos(theta)
 	lam := float64(d-2) / 2
 	// l = 0 term: value 1, derivative 0.
-	sum, dsum, bound = 1.0, 0.0, 1.0
+	sum, dsum, bound, abs = 1.0, 0.0, 1.0, 1.0
 	// Gegenbauer C^λ (or Chebyshev T for λ = 0) and C^{λ+1} at z, and
 	// C^λ(1) for the bound.
 	cPrev, c := 1.0, 2*lam*z // C_0^λ, C_1^λ
@@ -446,6 +458,7 @@ func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 			hl, hb = (fl+lam)/lam*c, (fl+lam)/lam*c1
 		}
 		sum += a * hl
+		abs += a * math.Abs(hl)
 		dsum += a * 2 * (fl + lam) * g // Σ a_l d/dz h_l(z)
 		term := a * hb
 		bound += term
@@ -464,7 +477,7 @@ func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 		m := fl - 1
 		g, gPrev = (2*(m+lam+1)*z*g-(m+2*lam+1)*gPrev)/(m+1), g
 	}
-	return sum, dsum, bound
+	return sum, dsum, bound, abs
 }
 
 // sphereHeatLeading returns the small-t form of SphereHeatZonal:

@@ -442,7 +442,7 @@ func TestSphereHeatGrid(t *testing.T) {
 	for _, c := range []struct {
 		d int
 		t float64
-	}{{2, 0.1}, {3, 1e-4}, {3, 1e-3}, {3, 0.1}, {3, 3}, {5, 0.01}, {10, 1}} {
+	}{{2, 0.1}, {3, 1e-4}, {3, 1e-3}, {3, 0.1}, {3, 3}, {5, 0.01}, {10, 1e-3}, {10, 1}, {20, 1e-4}} {
 		h, err := NewSphereHeat(append([]float64{1}, make([]float64, c.d-1)...), c.t)
 		require.NoError(t, err)
 		tot := sphereHeatAngleIntegral(c.d, c.t, func(float64) float64 { return 1 })
