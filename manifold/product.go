@@ -64,12 +64,7 @@ func NewProduct(ms ...Manifold) Product {
 		if m == nil {
 			panic("manifold: NewProduct: nil factor")
 		}
-		if pm, ok := m.(Product); ok && pm.d == nil {
-			panic("manifold: NewProduct: zero Product factor (use NewProduct)")
-		}
-		if m.AmbientDim() < 1 {
-			panic(fmt.Sprintf("manifold: NewProduct: factor %d (%T) has AmbientDim %d < 1 (zero value? use its constructor)", i, m, m.AmbientDim()))
-		}
+		checkUsable(fmt.Sprintf("NewProduct: factor %d", i), m)
 		p.off[i+1] = p.off[i] + m.AmbientDim()
 		p.dim += m.Dim()
 		p.logVol += m.LogVolume()
