@@ -144,6 +144,7 @@ func TestProductPanics(t *testing.T) {
 	require.PanicsWithValue(t, "manifold: BasePoint: manifold.Sphere has AmbientDim 0 < 1 (zero value? use its constructor)",
 		func() { BasePoint(Sphere{}) })
 	require.PanicsWithValue(t, "manifold: BasePoint: zero Product (use NewProduct)", func() { BasePoint(Product{}) })
+	require.PanicsWithValue(t, "manifold: NewHeatKernel: nil manifold", func() { _, _ = NewHeatKernel(nil, nil, 1) })
 	p := NewProduct(NewSphere(3), NewTorus(2))
 	require.PanicsWithValue(t, "manifold: Product.Exp: dimension mismatch", func() {
 		p.Exp(make([]float64, 5), make([]float64, 5), make([]float64, 4))
