@@ -62,8 +62,10 @@ func parseFactor(s string) (Manifold, error) {
 
 // BasePoint returns the conventional origin of m: zero on R^n and T^n, the
 // north pole (last basis vector) on spheres, the identity on SO(3), and the
-// concatenation of the factors' base points on products.
+// concatenation of the factors' base points on products. It panics if m is
+// nil or a zero value (see NewProduct).
 func BasePoint(m Manifold) []float64 {
+	checkUsable("BasePoint", m)
 	x := make([]float64, m.AmbientDim())
 	setBasePoint(m, x)
 	return x

@@ -45,8 +45,9 @@ type Uniform struct {
 }
 
 // NewUniform returns the uniform law on m, or ErrNotCompact if m has
-// infinite volume.
+// infinite volume. It panics if m is nil or a zero value (see NewProduct).
 func NewUniform(m Manifold) (Uniform, error) {
+	checkUsable("NewUniform", m)
 	lv := m.LogVolume()
 	if lv > 1e308 {
 		return Uniform{}, ErrNotCompact

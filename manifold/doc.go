@@ -37,8 +37,9 @@
 // t. Its zonal density SphereHeatZonal is exact to 1e-10 on S¹, S², S³ at
 // every t and angle (wrapped normal, McKean's integral, image sum) and
 // elsewhere comes from the Gegenbauer series with eigenvalues l(l+d−2)
-// (double-double in the tail) or, for small t, the corrected
-// Minakshisundaram–Pleijel form. Rand inverts a tabulated CDF of the angle
+// (double-double in the tail) or, for small t, the Minakshisundaram–Pleijel
+// expansion to second order (derived, with the diagonal checked against
+// the heat invariants a₁, a₂), used only where its error is below 1e-9. Rand inverts a tabulated CDF of the angle
 // (Kolmogorov error below 3e-10); RandFrom draws exact Brownian
 // transitions from any start for SDE integrators.
 //

@@ -157,3 +157,44 @@ func TestRandTangentCovariance(t *testing.T) {
 		requireMean(t, s, 1, "E⟨v,e⟩² for unit tangent e")
 	}
 }
+
+// TestSinc checks sinc and sincSin against sin(x)/x on both sides of the
+// switch to the Taylor series at |x| = 1e-3 (series error below 1e-17;
+// the reference sin(x)/x is exact to a few ulps for x ≠ 0) and at 0.
+func TestSinc(t *testing.T) {
+	for _, x := range []float64{-2, -1e-3, -9.99e-4, -1e-8, 1e-300, 1e-8, 9.99e-4, 1e-3, 0.5, 3} {
+		want := math.Sin(x) / x
+		require.InDelta(t, want, sinc(x), 2e-16, "sinc(%g)", x)
+		require.Equal(t, sinc(x), sincSin(x, math.Sin(x)), "sincSin(%g)", x)
+	}
+	require.Equal(t, 1.0, sinc(0))
+	require.Equal(t, 1.0, sincSin(0, 0))
+}
+
+// TestSphereRandOrthogonal checks the helper behind the vMF and heat-kernel
+// samplers: unit norm, orthogonal to x, and uniform on the unit sphere of
+// x^⊥: each coordinate along an orthonormal basis vector e of x^⊥ has mean
+// 0 and second moment 1/(d−1) (exact moments of a uniform point of
+// S^{d−2}).
+func TestSphereRandOrthogonal(t *testing.T) {
+	const n = 20000
+	for _, d := range []int{2, 3, 6} {
+		rng := newRand(uint64(90 + d))
+		s := NewSphere(d)
+		x, e, y := make([]float64, d), make([]float64, d), make([]float64, d)
+		s.Rand(x, rng)
+		sphereRandOrthogonal(e, x, rng) // one fixed direction of x^⊥
+		c, c2 := make([]float64, n), make([]float64, n)
+		for k := 0; k < n; k++ {
+			sphereRandOrthogonal(y, x, rng)
+			require.InDelta(t, 1, norm(y), exactTol)
+			require.InDelta(t, 0, dot(x, y), exactTol)
+			c[k] = dot(e, y)
+			c2[k] = c[k]*c[k] - 1/float64(d-1)
+		}
+		requireMean(t, c, 0, "component")
+		if d > 2 {
+			requireMean(t, c2, 0, "second moment")
+		}
+	}
+}

@@ -12,8 +12,10 @@ import (
 // WrappedNormal on tori, and the ProductDist of the factors' kernels on a
 // product (the factors' Brownian motions are independent). It returns an
 // error wrapping ErrParameter for t ≤ 0 or a non-finite t, ErrNotOnManifold
-// for x0 off m, and an error for a manifold type it does not know.
+// for x0 off m, and an error for a manifold type it does not know. It
+// panics if m is nil or a zero value (see NewProduct).
 func NewHeatKernel(m Manifold, x0 []float64, t float64) (Distribution, error) {
+	checkUsable("NewHeatKernel", m)
 	if !(t > 0) || math.IsInf(t, 1) {
 		return nil, fmt.Errorf("manifold: NewHeatKernel: t = %g: %w", t, ErrParameter)
 	}

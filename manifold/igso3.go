@@ -198,14 +198,7 @@ func (d *IGSO3) seriesLogKernel(w float64, deriv bool) (lf, g float64) {
 		chi += 2 * c
 		f += d.coef[m] * chi
 		if deriv {
-			var sc float64
-			if x < 1e-3 {
-				x2 := x * x
-				sc = 1 - x2/6*(1-x2/20)
-			} else {
-				sc = s / x
-			}
-			dchi -= 2 * float64(m*m) * sc
+			dchi -= 2 * float64(m*m) * sincSin(x, s)
 			fp += d.coef[m] * dchi
 		}
 	}
@@ -235,15 +228,7 @@ func (d *IGSO3) closedLogKernel(w float64, deriv bool) (lf, g float64) {
 	}
 	cc := 1 - ea*(1+emy) + 2*math.Pi*c*ea*phi
 	// ω/sin(ω/2) = 2/sinc(ω/2).
-	h := w / 2
-	var sc float64
-	if h < 1e-3 {
-		h2 := h * h
-		sc = 1 - h2/6*(1-h2/20)
-	} else {
-		sc = math.Sin(h) / h
-	}
-	lf = d.logK - w*w/(4*eps) + math.Log(2/sc) + math.Log(cc)
+	lf = d.logK - w*w/(4*eps) + math.Log(2/sinc(w/2)) + math.Log(cc)
 	if !deriv {
 		return lf, 0
 	}

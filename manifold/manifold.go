@@ -2,6 +2,7 @@ package manifold
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -184,12 +185,38 @@ func dot(a, b []float64) float64 {
 
 func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
+// checkUsable panics with a message naming fn if m is nil, the zero
+// Product or a zero-value manifold such as Sphere{} or Torus{} (AmbientDim
+// < 1, which would later divide by zero or index out of range): programmer
+// errors, for the functions that take a Manifold.
+func checkUsable(fn string, m Manifold) {
+	if m == nil {
+		panic("manifold: " + fn + ": nil manifold")
+	}
+	if p, ok := m.(Product); ok && p.d == nil {
+		panic("manifold: " + fn + ": zero Product (use NewProduct)")
+	}
+	if n := m.AmbientDim(); n < 1 {
+		panic(fmt.Sprintf("manifold: %s: %T has AmbientDim %d < 1 (zero value? use its constructor)", fn, m, n))
+	}
+}
+
 // sinc returns sin(x)/x, with its Taylor series 1 − x²/6 + x⁴/120 near 0
 // (error below 1e-17 for |x| < 1e-3).
 func sinc(x float64) float64 {
 	if math.Abs(x) < 1e-3 {
+		return sincSin(x, 0)
+	}
+	return math.Sin(x) / x
+}
+
+// sincSin returns sin(x)/x given sinx = sin(x) (from a math.Sincos the
+// caller needs anyway): sinx/x, or the Taylor series of sinc for
+// |x| < 1e-3, where sinx is not used.
+func sincSin(x, sinx float64) float64 {
+	if math.Abs(x) < 1e-3 {
 		x2 := x * x
 		return 1 - x2/6*(1-x2/20)
 	}
-	return math.Sin(x) / x
+	return sinx / x
 }

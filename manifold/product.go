@@ -1,6 +1,7 @@
 package manifold
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -47,7 +48,9 @@ type productData struct {
 }
 
 // NewProduct returns the product of the given manifolds, in order. It
-// panics if no factor is given or a factor is nil (programmer errors).
+// panics if no factor is given, a factor is nil, a zero Product, or has
+// AmbientDim() < 1 (e.g. the zero value Sphere{}, Torus{} or Euclidean{}
+// instead of NewSphere(d), …): programmer errors.
 func NewProduct(ms ...Manifold) Product {
 	if len(ms) == 0 {
 		panic("manifold: NewProduct: no factors")
@@ -61,6 +64,7 @@ func NewProduct(ms ...Manifold) Product {
 		if m == nil {
 			panic("manifold: NewProduct: nil factor")
 		}
+		checkUsable(fmt.Sprintf("NewProduct: factor %d", i), m)
 		p.off[i+1] = p.off[i] + m.AmbientDim()
 		p.dim += m.Dim()
 		p.logVol += m.LogVolume()

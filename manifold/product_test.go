@@ -127,6 +127,24 @@ func TestProductSameSpace(t *testing.T) {
 func TestProductPanics(t *testing.T) {
 	require.PanicsWithValue(t, "manifold: NewProduct: no factors", func() { NewProduct() })
 	require.PanicsWithValue(t, "manifold: NewProduct: nil factor", func() { NewProduct(NewTorus(1), nil) })
+	// Zero-value factors have AmbientDim 0 and would divide by zero later.
+	require.PanicsWithValue(t, "manifold: NewProduct: factor 1: manifold.Sphere has AmbientDim 0 < 1 (zero value? use its constructor)",
+		func() { NewProduct(NewTorus(1), Sphere{}) })
+	require.PanicsWithValue(t, "manifold: NewProduct: factor 0: manifold.Torus has AmbientDim 0 < 1 (zero value? use its constructor)",
+		func() { NewProduct(Torus{}) })
+	require.PanicsWithValue(t, "manifold: NewProduct: factor 0: manifold.Euclidean has AmbientDim 0 < 1 (zero value? use its constructor)",
+		func() { NewProduct(Euclidean{}, NewSphere(3)) })
+	require.PanicsWithValue(t, "manifold: NewProduct: factor 1: zero Product (use NewProduct)",
+		func() { NewProduct(NewSphere(3), Product{}) })
+	// The same check guards NewUniform (log volume of S^{−1} would be
+	// −Inf) and BasePoint (index out of range on Sphere{}).
+	require.PanicsWithValue(t, "manifold: NewUniform: manifold.Sphere has AmbientDim 0 < 1 (zero value? use its constructor)",
+		func() { _, _ = NewUniform(Sphere{}) })
+	require.PanicsWithValue(t, "manifold: NewUniform: nil manifold", func() { _, _ = NewUniform(nil) })
+	require.PanicsWithValue(t, "manifold: BasePoint: manifold.Sphere has AmbientDim 0 < 1 (zero value? use its constructor)",
+		func() { BasePoint(Sphere{}) })
+	require.PanicsWithValue(t, "manifold: BasePoint: zero Product (use NewProduct)", func() { BasePoint(Product{}) })
+	require.PanicsWithValue(t, "manifold: NewHeatKernel: nil manifold", func() { _, _ = NewHeatKernel(nil, nil, 1) })
 	p := NewProduct(NewSphere(3), NewTorus(2))
 	require.PanicsWithValue(t, "manifold: Product.Exp: dimension mismatch", func() {
 		p.Exp(make([]float64, 5), make([]float64, 5), make([]float64, 4))

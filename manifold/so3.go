@@ -94,13 +94,7 @@ func so3ExpMat(w1, w2, w3 float64) [9]float64 {
 	th := math.Sqrt(w1*w1 + w2*w2 + w3*w3)
 	h := th / 2
 	sh, ch := math.Sincos(h)
-	var sc float64
-	if h < 1e-3 {
-		h2 := h * h
-		sc = 1 - h2/6*(1-h2/20)
-	} else {
-		sc = sh / h
-	}
+	sc := sincSin(h, sh)
 	a := sc * ch
 	b := 0.5 * sc * sc
 	c := 1 - 2*sh*sh

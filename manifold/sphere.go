@@ -72,10 +72,7 @@ func (s Sphere) Exp(dst, x, v []float64) {
 	checkLen("Sphere.Exp", s.d, dst, x, v)
 	t := norm(v)
 	sn, c := math.Sincos(t)
-	sc := sinc(t)
-	if t >= 1e-3 {
-		sc = sn / t
-	}
+	sc := sincSin(t, sn)
 	var n2 float64
 	for i := range dst {
 		y := c*x[i] + sc*v[i]
@@ -171,6 +168,29 @@ func (s Sphere) Rand(dst []float64, rng *rand.Rand) {
 		}
 		n := norm(dst)
 		if n > 0 {
+			for i := range dst {
+				dst[i] /= n
+			}
+			return
+		}
+	}
+}
+
+// sphereRandOrthogonal writes into dst a unit vector uniform on the unit
+// sphere of x^⊥ = T_xS^{d−1}, for a unit vector x: a standard Gaussian
+// vector projected by P_x v = v − ⟨x,v⟩x (the projection of an isotropic
+// Gaussian is isotropic in x^⊥) and normalised, redrawn if its norm is
+// below 1e-8 (probability of order 1e-8^{d−1}). dst must not alias x.
+func sphereRandOrthogonal(dst, x []float64, rng *rand.Rand) {
+	for {
+		for i := range dst {
+			dst[i] = rng.NormFloat64()
+		}
+		c := dot(dst, x)
+		for i := range dst {
+			dst[i] -= c * x[i]
+		}
+		if n := norm(dst); n > 1e-8 {
 			for i := range dst {
 				dst[i] /= n
 			}

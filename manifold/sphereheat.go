@@ -40,10 +40,13 @@ type SphereHeat struct {
 
 // Accuracy constants of the zonal heat kernel.
 const (
-	// sphereHeatSeriesMinT is the smallest t at which the eigenfunction
-	// series is summed for d ≥ 5 (about √(82/t) ≈ 290 terms there); below
-	// it the leading small-t form is used.
-	sphereHeatSeriesMinT = 1e-3
+	// sphereHeatSeriesMaxSwitch is the largest t below which the small-t
+	// form may replace the eigenfunction series for d ≥ 5 (about
+	// √(82/t) ≈ 290 terms there); see sphereHeatSeriesMinT.
+	sphereHeatSeriesMaxSwitch = 1e-3
+	// sphereHeatLeadingTol is the relative error allowed of the small-t
+	// form where it replaces the series (for t < sphereHeatSeriesMinT(d)).
+	sphereHeatLeadingTol = 1e-9
 	// sphereHeatCancel: the series is accepted where its value is at
 	// least this fraction of the term bound Σ_l a_l h_l(1) = Vol·p_t(0);
 	// its rounding error, measured at about 3e-16 of the bound, is then
@@ -60,6 +63,21 @@ const (
 	// sphereHeatGrid is the number of intervals of the sampler's grid.
 	sphereHeatGrid = 1024
 )
+
+// sphereHeatSeriesMinT returns the smallest t at which the eigenfunction
+// series is summed on S^{d−1}, d ≥ 5; below it SphereHeatZonal uses the
+// small-t form (sphereHeatLeading). That form's relative error for
+// θ ≤ 12√t is O(t³) and grows like n⁴, n = d − 1: TestSphereHeatLeadingForm
+// measures it below n⁴t³/20000 (plus the series' floor, 2e-10) for d from
+// 3 to 100 and t from 1e-4 to 1e-2.
+// The switch is where that bound equals sphereHeatLeadingTol,
+// t = (2·10⁴ sphereHeatLeadingTol / n⁴)^{1/3}, capped at
+// sphereHeatSeriesMaxSwitch (so 1e-3 for d ≤ 14, 5.4e-4 on S¹⁹, 5.9e-5 on
+// S⁹⁹; the series then needs about √(82/t) ≈ 1200 terms).
+func sphereHeatSeriesMinT(d int) float64 {
+	n := float64(d - 1)
+	return math.Min(sphereHeatSeriesMaxSwitch, math.Cbrt(2e4*sphereHeatLeadingTol/(n*n*n*n)))
+}
 
 // NewSphereHeat returns the heat kernel on S^{d−1}, d = len(x0), started at
 // the unit vector x0 after time t > 0. It returns an error wrapping
@@ -130,9 +148,11 @@ func (h *SphereHeat) Score(dst, x []float64) {
 // and interpolated by the cubic Hermite spline with the density as slope;
 // TestSphereHeatGrid measures the interpolation error at the interval
 // midpoints, which bounds the Kolmogorov distance of the sampled θ from the
-// law of SphereHeatZonal: below 5e-10 for every case tested (S¹ to S⁹, t
-// from 1e-4 to 3). The law itself has the accuracy of SphereHeatZonal
-// (for d ≥ 5 and t < 1e-3 that of the leading form).
+// law of SphereHeatZonal: below 5e-10 for every case tested (S¹ to S¹⁹,
+// t from 1e-4 to 3; 1.3e-9 measured once on S⁹⁹ at t = 1e-4). The law itself has the accuracy of SphereHeatZonal
+// (for d ≥ 5 and t < sphereHeatSeriesMinT(d) that of the small-t form,
+// relative error below 1e-9), and the same density is tabulated, so Rand
+// and LogProb describe the same law.
 func (h *SphereHeat) Rand(dst []float64, rng *rand.Rand) {
 	h.RandFrom(dst, h.x0, rng)
 }
@@ -145,21 +165,7 @@ func (h *SphereHeat) Rand(dst []float64, rng *rand.Rand) {
 func (h *SphereHeat) RandFrom(dst, x []float64, rng *rand.Rand) {
 	checkLen("SphereHeat.RandFrom", h.s.d, dst, x)
 	theta := h.invCDF(rng.Float64())
-	for {
-		for i := range dst {
-			dst[i] = rng.NormFloat64()
-		}
-		c := dot(dst, x)
-		for i := range dst {
-			dst[i] -= c * x[i]
-		}
-		if n := norm(dst); n > 1e-8 {
-			for i := range dst {
-				dst[i] /= n
-			}
-			break
-		}
-	}
+	sphereRandOrthogonal(dst, x, rng)
 	ct, st := math.Cos(theta), math.Sin(theta)
 	for i := range dst {
 		dst[i] = ct*x[i] + st*dst[i]
@@ -191,22 +197,36 @@ func (h *SphereHeat) buildGrid() {
 	h.th = make([]float64, n+1)
 	h.cdf = make([]float64, n+1)
 	h.q = make([]float64, n+1)
-	// Where SphereHeatZonal would sum the series (d ≥ 5, t ≥ 1e-3) the grid
-	// uses the double-precision sum even where it cancels: its absolute
-	// error, a few ε_mach·p_t(0), is all the CDF needs, and it avoids the
-	// slower double-double path in the tail.
-	useSum := d >= 5 && t >= sphereHeatSeriesMinT
-	lvol := logSphereVolume(d)
+	// Where SphereHeatZonal would sum the series (d ≥ 5, t ≥ t_s(d)) the
+	// grid uses the double-precision sum wherever its rounding error in
+	// the angle density, ≲ 1e-15 Σ_l a_l |h_l(cosθ)| · Vol(S^{d−2})
+	// sin^{d−2}θ / Vol(S^{d−1}), is below 1e-11 (CDF error ≲ 3e-11), or
+	// the sum keeps 1e-3 of Σ_l a_l |h_l| (relative error ≲ 1e-12); else
+	// the small-t form where it puts the angle density below 1e-14
+	// (negligible mass, so its error there does not matter); and
+	// SphereHeatZonal elsewhere. So the slower double-double path is
+	// rarely taken. Tabulating the cancelling sum everywhere was wrong for
+	// d ≳ 45, where the bulk of the law lies far below p_t(0) (p_t at
+	// θ² ≈ nt is about e^{−n/2} p_t(0)): it gave E⟨x0, X_t⟩ = 0.85
+	// instead of 0.995 on S⁹⁹ at t = 1e-4.
+	useSum := d >= 5 && t >= sphereHeatSeriesMinT(d)
+	lratio := logSphereVolume(d-1) - logSphereVolume(d)
 	dens := func(th float64) float64 {
 		if d > 2 && (th <= 0 || th >= math.Pi) {
 			return 0
 		}
 		if useSum {
-			sum, _, _ := sphereHeatSeriesSum(d, t, th)
-			if !(sum > 0) {
-				return 0
+			sum, _, _, abs := sphereHeatSeriesSum(d, t, th)
+			jac := math.Exp(lratio + float64(d-2)*math.Log(math.Sin(th)))
+			if sum >= 1e-3*abs || 1e-15*abs*jac <= 1e-11 {
+				return math.Max(0, sum*jac)
 			}
-			return math.Exp(math.Log(sum) - lvol + logSphereVolume(d-1) + float64(d-2)*math.Log(math.Sin(th)))
+			// Far tail: the small-t form, right at least in order of
+			// magnitude, shows whether the density is negligible.
+			lp, _ := sphereHeatLeading(d, t, th)
+			if q := math.Exp(lp+logSphereVolume(d)) * jac; q < 1e-14 {
+				return q
+			}
 		}
 		return math.Exp(sphereHeatAngleLogDensity(d, t, th))
 	}
@@ -313,7 +333,8 @@ func (h *SphereHeat) invCDF(u float64) float64 {
 //     Gauss–Legendre: relative error below 1e-10 at every θ ∈ [0, π].
 //   - S³ (d = 4), t ≤ 0.5: the exact image sum (sphereHeatS3): relative
 //     error below 1e-10 at every θ.
-//   - otherwise, t ≥ 1e-3: the eigenfunction series, Gegenbauer
+//   - otherwise, t ≥ t_s(d) = sphereHeatSeriesMinT(d) (1e-3 for d ≤ 14,
+//     smaller above): the eigenfunction series, Gegenbauer
 //     polynomials by their three-term recurrence
 //     (n+1)C_{n+1}^λ = 2(n+λ)z C_n^λ − (n+2λ−1)C_{n−1}^λ and the
 //     θ-derivative from dC_l^λ/dz = 2λ C_{l−1}^{λ+1}, summed until the term
@@ -322,16 +343,24 @@ func (h *SphereHeat) invCDF(u float64) float64 {
 //     bound it is redone in double-double arithmetic (sphereHeatSeriesDD),
 //     accepted down to 1e-20 of the bound: relative error ≲ 1e-10 wherever
 //     p_t(θ) ≥ 1e-20 p_t(0) (measured ≤ 7e-11).
-//   - otherwise (t < 1e-3 for d ≥ 5, or the far tail p_t(θ) < 1e-20 p_t(0)
-//     for t ≥ 1e-3, whose probability is below 1e-15 for d ≤ 10): the
-//     small-t (Minakshisundaram–Pleijel / Varadhan) form with its first
-//     correction (sphereHeatLeading), n = d − 1,
-//     p_t(θ) ≈ (2πt)^{−n/2} e^{−θ²/2t} (θ/sinθ)^{(n−1)/2} e^{(n−1)²t/8}
-//     · e^{−t(n−1)(n−3)(1 − θcotθ)/(8θ²)}.
+//   - otherwise (t < t_s(d) for d ≥ 5, or the far tail p_t(θ) < 1e-20 p_t(0)
+//     for t ≥ t_s(d), whose probability is below 1e-15 for d ≤ 10): the
+//     small-t (Minakshisundaram–Pleijel) expansion to second order
+//     (sphereHeatLeading), n = d − 1,
+//     p_t(θ) ≈ (2πt)^{−n/2} e^{−θ²/2t} (θ/sinθ)^{(n−1)/2} e^{tφ₁(θ) + t²φ₂(θ)}.
 //     TestSphereHeatLeadingForm measures its relative error for θ ≤ 12√t
-//     at t = 1e-3: 2.9e-9 on S², 1.7e-8 on S⁴, 5.6e-8 on S⁵, 8.9e-7 on
-//     S¹⁰, and 3.4e-7 on S² at t = 0.01 (it falls as t²); it is exact on
-//     S³. Near the antipode its θ-dependent factors diverge (geodesic
+//     below n⁴t³/(2·10⁴) (plus the series' own floor, 2e-10) for d from
+//     3 to 100 and t from 1e-4 to 1e-2; t_s(d) is where that bound is
+//     1e-9, so the form is used only where its error is below 1e-9 (and
+//     the densities integrate to 1 within 1e-9; measured below 6.4e-10
+//     for d from 5 to 40 and t from 1e-5 to 1e-3). It is exact on S¹ and
+//     S³. Limitation: for d ≳ 45 much of the law lies in the "far tail"
+//     (p_t at θ² ≈ nt is about e^{−n/2} p_t(0)), where for t ≥ t_s(d) the
+//     small-t form is used with its error n⁴t³/(2·10⁴): the measured
+//     normalisation error on S⁹⁹ is 2.8e-9 at t = 1e-4 but 3.3e-7 at
+//     t = 5e-4 and 2.5e-6 at t = 1e-3, and E⟨x0, X_t⟩ by quadrature is
+//     off by 4e-5 at t = 0.01.
+//     Near the antipode its θ-dependent factors diverge (geodesic
 //     focusing; the true kernel is finite); they are evaluated at
 //     min(θ, π − √t), so there p_t is only right in order of magnitude.
 //
@@ -353,7 +382,7 @@ func SphereHeatZonal(d int, t, theta float64) (logp, dlogp float64) {
 	if d == 4 && t <= sphereHeatExactMaxT {
 		return sphereHeatS3(t, theta)
 	}
-	if t >= sphereHeatSeriesMinT || d == 2 {
+	if d == 2 || t >= sphereHeatSeriesMinT(d) {
 		if lp, dl, ok := sphereHeatSeries(d, t, theta); ok {
 			return lp, dl
 		}
@@ -392,7 +421,7 @@ func sphereHeatWrapped(t, theta float64) (logp, dlogp float64) {
 // sphereHeatSeries sums the eigenfunction series; ok is false where
 // cancellation would cost more than the stated accuracy.
 func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
-	sum, dsum, bound := sphereHeatSeriesSum(d, t, theta)
+	sum, dsum, bound, _ := sphereHeatSeriesSum(d, t, theta)
 	if !(sum >= sphereHeatCancel*bound) {
 		return 0, 0, false
 	}
@@ -403,13 +432,13 @@ func sphereHeatSeries(d int, t, theta float64) (logp, dlogp float64, ok bool) {
 
 // sphereHeatSeriesSum returns Vol(S^{d−1}) p_t(θ) = Σ_l a_l h_l(cosθ), the
 // sum Σ_l a_l h_l'(cosθ) (so that ∂_θ p = −sinθ · dsum / Vol) and the
-// term bound Σ_l a_l h_l(1); the absolute error of sum is a few ε_mach
-// times bound.
-func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
+// term bound Σ_l a_l h_l(1), and abs = Σ_l a_l |h_l(cosθ)|; the absolute
+// error of sum is a few ε_mach times abs ≤ bound.
+func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound, abs float64) {
 	z := math.Cos(theta)
 	lam := float64(d-2) / 2
 	// l = 0 term: value 1, derivative 0.
-	sum, dsum, bound = 1.0, 0.0, 1.0
+	sum, dsum, bound, abs = 1.0, 0.0, 1.0, 1.0
 	// Gegenbauer C^λ (or Chebyshev T for λ = 0) and C^{λ+1} at z, and
 	// C^λ(1) for the bound.
 	cPrev, c := 1.0, 2*lam*z // C_0^λ, C_1^λ
@@ -429,6 +458,7 @@ func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 			hl, hb = (fl+lam)/lam*c, (fl+lam)/lam*c1
 		}
 		sum += a * hl
+		abs += a * math.Abs(hl)
 		dsum += a * 2 * (fl + lam) * g // Σ a_l d/dz h_l(z)
 		term := a * hb
 		bound += term
@@ -447,25 +477,34 @@ func sphereHeatSeriesSum(d int, t, theta float64) (sum, dsum, bound float64) {
 		m := fl - 1
 		g, gPrev = (2*(m+lam+1)*z*g-(m+2*lam+1)*gPrev)/(m+1), g
 	}
-	return sum, dsum, bound
+	return sum, dsum, bound, abs
 }
 
 // sphereHeatLeading returns the small-t form of SphereHeatZonal:
 //
-//	log p ≈ −(n/2) log 2πt − θ²/2t + ((n−1)/2) log(θ/sinθ) + (n−1)²t/8
-//	        − t (n−1)(n−3)/8 · (1 − θ cotθ)/θ²,   n = d − 1,
+//	log p ≈ −(n/2) log 2πt − θ²/2t + ((n−1)/2) log(θ/sinθ) + tφ₁(θ) + t²φ₂(θ),
+//	φ₁ = (n−1)²/8 − (n−1)(n−3)/8 · (1 − θ cotθ)/θ²,
+//	φ₂ = (n−1)(n−3)/16 · F(θ)/θ²,
+//	F  = (n−3) cotθ/θ − (n−4)/θ² − 1/sin²θ + (n−2)/3,   n = d − 1,
 //
-// the leading Minakshisundaram–Pleijel term and its first correction
-// (the last line; (1 − θcotθ)/θ² = 1/3 + θ²/45 + 2θ⁴/945 + θ⁶/4725 + …).
-// The correction's θ-dependence was identified numerically against the
-// converged series (TestSphereHeatLeadingForm: with it the error drops
-// from t(n−1)(n−3)/24 to O(t²)); it vanishes on S¹ and S³, where the
-// leading form is exact. At θ = 0 the two t-terms sum to
-// (n−1)²/8 − (n−1)(n−3)/24 = n(n−1)/12 = R/12, R = n(n−1) the scalar
-// curvature of S^n: the Minakshisundaram–Pleijel diagonal coefficient
-// a₁ = R/6 of e^{tΔ} (Berger, Gauduchon & Mazet 1971, Le spectre d'une
-// variété riemannienne, ch. III E) at the time t/2 of the generator ½Δ. Both θ-dependent factors are evaluated at
-// min(θ, π − √t) (see SphereHeatZonal).
+// the Minakshisundaram–Pleijel expansion of the heat kernel of ½Δ on S^n
+// to second order in log form ((1 − θcotθ)/θ² = 1/3 + θ²/45 + …,
+// F/θ² = −n/45 − (2n+4)θ²/945 − …). Derivation: substituting
+// log p = −(n/2) log 2πt − θ²/2t + φ₀ + tφ₁ + t²φ₂ into the radial heat
+// equation ∂_t p = ½(p″ + (n−1) cotθ p′) and matching powers of t gives
+// the transport equations (θφ₁)′ = ½(φ₀″ + φ₀′² + (n−1)cotθ φ₀′) and
+// (θ²φ₂)′ = θ · ½(φ₁″ + 2φ₀′φ₁′ + (n−1)cotθ φ₁′), regular at θ = 0,
+// solved in closed form above (checked symbolically; cf. Berger,
+// Gauduchon & Mazet 1971, Le spectre d'une variété riemannienne, ch. III E,
+// for the recursion). Both corrections vanish on S¹ and S³, where the form
+// is exact. Check of the diagonal: e^{tφ₁(0) + t²φ₂(0)} = 1 + a₁(t/2) +
+// a₂(t/2)² + O(t³) with the heat invariants of e^{tΔ} on S^n,
+// a₁ = R/6 = n(n−1)/6 and a₂ = (5R² − 2|Ric|² + 2|Riem|²)/360 =
+// n(n−1)(5n² − 7n + 6)/360 (Gilkey 1975, J. Differential Geom. 10; R =
+// n(n−1), |Ric|² = n(n−1)², |Riem|² = 2n(n−1)): φ₁(0) = n(n−1)/12 = a₁/2
+// and φ₂(0) = a₂/4 − φ₁(0)²/2 = −n(n−1)(n−3)/720
+// (TestSphereHeatLeadingDiagonal). All θ-dependent factors are evaluated
+// at min(θ, π − √t) (see SphereHeatZonal).
 func sphereHeatLeading(d int, t, theta float64) (logp, dlogp float64) {
 	n := float64(d - 1)
 	k := float64(d-2) / 2
@@ -479,24 +518,33 @@ func sphereHeatLeading(d int, t, theta float64) (logp, dlogp float64) {
 	if th < 0 {
 		th = 0
 	}
-	// r1 = d/dθ log(θ/sinθ) = 1/θ − cotθ; r2 = (1 − θcotθ)/θ² and its
-	// derivative dr2 = −2/θ³ + 1/(θ sin²θ) + cotθ/θ², by series near 0.
-	var r1, r2, dr2 float64
+	// r1 = d/dθ log(θ/sinθ) = 1/θ − cotθ = θ r2; r2 = (1 − θcotθ)/θ² and
+	// its derivative dr2 = −2/θ³ + 1/(θ sin²θ) + cotθ/θ². Second order:
+	// g = F/θ², F = (n−3)cotθ/θ − (n−4)/θ² − 1/sin²θ + (n−2)/3, and
+	// dg = g′ = F′/θ² − 2F/θ³, F′ = 2(n−4)/θ³ − (n−3)cotθ/θ² −
+	// (n−3)/(θ sin²θ) + 2cosθ/sin³θ. All by their series near 0 (the 1/θ²
+	// terms cancel).
+	var r2, dr2, g, dg float64
+	t2 := th * th
 	if th < 0.1 {
-		t2 := th * th
-		r1 = th * (1.0/3 + t2*(1.0/45+t2*(2.0/945+t2/4725)))
 		r2 = 1.0/3 + t2*(1.0/45+t2*(2.0/945+t2/4725))
 		dr2 = th * (2.0/45 + t2*(8.0/945+t2*6.0/4725))
+		g = -n/45 - t2*((2*n+4)/945+t2*((n+4)/4725+t2*(2*n+12)/93555))
+		dg = -th * ((4*n+8)/945 + t2*((4*n+16)/4725+t2*(4*n+24)/31185))
 	} else {
 		sn, cs := math.Sincos(th)
 		cot := cs / sn
-		r1 = 1/th - cot
-		r2 = (1 - th*cot) / (th * th)
-		dr2 = -2/(th*th*th) + 1/(th*sn*sn) + cot/(th*th)
+		r2 = (1 - th*cot) / t2
+		dr2 = -2/(t2*th) + 1/(th*sn*sn) + cot/t2
+		f := (n-3)*cot/th - (n-4)/t2 - 1/(sn*sn) + (n-2)/3
+		df := 2*(n-4)/(t2*th) - (n-3)*cot/t2 - (n-3)/(th*sn*sn) + 2*cs/(sn*sn*sn)
+		g = f / t2
+		dg = df/t2 - 2*f/(t2*th)
 	}
-	logp += -k*math.Log(sinc(th)) - t*k2*r2
+	r1 := th * r2
+	logp += -k*math.Log(sinc(th)) - t*k2*r2 + t*t*k2/2*g
 	if th == theta {
-		dlogp += k*r1 - t*k2*dr2
+		dlogp += k*r1 - t*k2*dr2 + t*t*k2/2*dg
 	}
 	return logp, dlogp
 }

@@ -42,16 +42,16 @@ func (a sphereheatDual) sin() sphereheatDual {
 	return sphereheatDual{s, c * a.d}
 }
 
-// sinc returns sin(a)/a with the series 1 − a²/6 + a⁴/120 and derivative
-// −a/3 + a³/30 for |a| < 1e-3.
+// sinc returns sin(a)/a (the package's sinc) with derivative
+// (cos a − sinc a)/a, by its series −a/3 + a³/30 for |a| < 1e-3.
 func (a sphereheatDual) sinc() sphereheatDual {
 	x := a.v
-	if math.Abs(x) < 1e-3 {
-		x2 := x * x
-		return sphereheatDual{1 - x2/6*(1-x2/20), (-x/3 + x*x2/30) * a.d}
-	}
 	s, c := math.Sincos(x)
-	return sphereheatDual{s / x, (c - s/x) / x * a.d}
+	v := sincSin(x, s)
+	if math.Abs(x) < 1e-3 {
+		return sphereheatDual{v, (-x/3 + x*x*x/30) * a.d}
+	}
+	return sphereheatDual{v, (c - v) / x * a.d}
 }
 
 // oneMinusExpOver returns (1 − e^{−c})/c, with its series for |c| < 1e-3.

@@ -163,20 +163,9 @@ func (v *VonMisesFisher) Rand(dst []float64, rng *rand.Rand) {
 	}
 	w := 1 - omw
 	sw := math.Sqrt(math.Max(0, omw*(2-omw))) // √(1−W²) = √((1−W)(1+W))
-	for {
-		for i := range dst {
-			dst[i] = rng.NormFloat64()
-		}
-		c := dot(dst, v.mu)
-		for i := range dst {
-			dst[i] -= c * v.mu[i]
-		}
-		if n := norm(dst); n > 1e-8 {
-			for i := range dst {
-				dst[i] = w*v.mu[i] + sw*dst[i]/n
-			}
-			break
-		}
+	sphereRandOrthogonal(dst, v.mu, rng)
+	for i := range dst {
+		dst[i] = w*v.mu[i] + sw*dst[i]
 	}
 	v.s.Project(dst, dst)
 }
