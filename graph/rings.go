@@ -483,25 +483,67 @@ func markAromatic(m *Molecule, ri *ringInfo) {
 			mark(ring, ri.ringBonds[r])
 		}
 	}
+	// Fused pairs: only rings that share a bond can form a fused pair, so
+	// pairs are enumerated through a bond → rings index built once, over
+	// the rings whose atoms can all donate π electrons (any other union
+	// fails Hückel's test anyway). Atoms that donate have at most three
+	// neighbours, so few eligible rings meet at any bond; stamps make the
+	// shared-bond count and the union linear in the ring sizes.
+	bondRings := make(map[int][]int)
+	for r, ring := range ri.rings {
+		ok := true
+		for _, a := range ring {
+			if e[a] < 0 {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, b := range ri.ringBonds[r] {
+			bondRings[b] = append(bondRings[b], r)
+		}
+	}
+	bondStamp := make([]int, len(m.Bonds))
+	atomStamp := make([]int, len(m.Atoms))
+	stamp := 0
+	type pair struct{ r1, r2 int }
+	done := make(map[pair]bool)
+	// Deterministic order: walk the rings, and for each of its bonds the
+	// later rings on that bond.
 	for r1 := range ri.rings {
-		for r2 := r1 + 1; r2 < len(ri.rings); r2++ {
-			shared := 0
-			for _, b1 := range ri.ringBonds[r1] {
-				if slices.Contains(ri.ringBonds[r2], b1) {
-					shared++
+		for _, b := range ri.ringBonds[r1] {
+			for _, r2 := range bondRings[b] {
+				if r2 <= r1 || done[pair{r1, r2}] {
+					continue
 				}
-			}
-			if shared != 1 {
-				continue
-			}
-			union := slices.Clone(ri.rings[r1])
-			for _, a := range ri.rings[r2] {
-				if !slices.Contains(union, a) {
-					union = append(union, a)
+				done[pair{r1, r2}] = true
+				stamp++
+				for _, b1 := range ri.ringBonds[r1] {
+					bondStamp[b1] = stamp
 				}
-			}
-			if huckel(union) {
-				mark(union, append(slices.Clone(ri.ringBonds[r1]), ri.ringBonds[r2]...))
+				shared := 0
+				for _, b2 := range ri.ringBonds[r2] {
+					if bondStamp[b2] == stamp {
+						shared++
+					}
+				}
+				if shared != 1 {
+					continue
+				}
+				union := slices.Clone(ri.rings[r1])
+				for _, a := range union {
+					atomStamp[a] = stamp
+				}
+				for _, a := range ri.rings[r2] {
+					if atomStamp[a] != stamp {
+						union = append(union, a)
+					}
+				}
+				if huckel(union) {
+					mark(union, append(slices.Clone(ri.ringBonds[r1]), ri.ringBonds[r2]...))
+				}
 			}
 		}
 	}
