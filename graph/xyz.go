@@ -18,6 +18,14 @@ import (
 // ConnectTheDots, Meng & Lewis, J. Comput. Chem. 12, 891 (1991)).
 const BondTolerance = 0.45
 
+// MinAtomDistance is the smallest distance in Å allowed between two atoms
+// of an XYZ frame: the reader rejects a frame with two atoms closer than
+// this (0.4 Å, the lower bound of Open Babel's bonding rule; the shortest
+// real bond, H–H, is 0.74 Å), naming the line of the second atom.
+// Because of it, a grid cell of PerceiveBonds holds a bounded number of
+// atoms and bond perception stays linear.
+const MinAtomDistance = 0.4
+
 // XYZReader reads XYZ files: frames of "natoms", a comment line (the
 // molecule's name) and natoms lines "Symbol x y z". Bonds are perceived
 // from covalent radii and bond orders assigned by valence (PerceiveBonds).
@@ -119,11 +127,42 @@ func (r *XYZReader) Next() (*Molecule, error) {
 		m.AddAtom(Atom{Element: z})
 		conf = append(conf, r3.Vec{X: xyz[0], Y: xyz[1], Z: xyz[2]})
 	}
+	if j, i := tooClose(conf); j >= 0 {
+		return nil, r.errf(headLine+2+j, 0, "atom %d is closer than %.1f Å to atom %d", j+1, MinAtomDistance, i+1)
+	}
 	m.Conformers = [][]r3.Vec{conf}
 	PerceiveBonds(m, conf)
 	m.Perceive()
 	m.AssignStereoFromConformer(0)
 	return m, nil
+}
+
+// tooClose returns the first atom j (in input order) lying closer than
+// MinAtomDistance to an earlier atom i, or -1, -1. A grid of cells of side
+// MinAtomDistance holds at most a few mutually distant atoms per cell, so
+// the search is linear in the number of atoms.
+func tooClose(conf []r3.Vec) (j, i int) {
+	type key [3]int64
+	grid := make(map[key][]int, len(conf))
+	kf := func(p r3.Vec) key {
+		return key{int64(math.Floor(p.X / MinAtomDistance)), int64(math.Floor(p.Y / MinAtomDistance)), int64(math.Floor(p.Z / MinAtomDistance))}
+	}
+	for j, p := range conf {
+		k := kf(p)
+		for dx := int64(-1); dx <= 1; dx++ {
+			for dy := int64(-1); dy <= 1; dy++ {
+				for dz := int64(-1); dz <= 1; dz++ {
+					for _, i := range grid[key{k[0] + dx, k[1] + dy, k[2] + dz}] {
+						if r3.Norm(r3.Sub(conf[i], p)) < MinAtomDistance {
+							return j, i
+						}
+					}
+				}
+			}
+		}
+		grid[k] = append(grid[k], j)
+	}
+	return -1, -1
 }
 
 // ReadXYZ reads every frame of an XYZ file.
@@ -149,7 +188,9 @@ func ReadXYZ(r io.Reader, source string) ([]*Molecule, error) {
 // unsaturated neighbours gets a double (then triple) bond to its first such
 // neighbour. Atoms left unsaturated keep their missing valence as implicit
 // hydrogens. The order assignment is a heuristic: charged species and
-// unusual valences may come out wrong.
+// unusual valences may come out wrong. Pairs of atoms closer than
+// MinAtomDistance are not bonded; the work is linear in the number of atoms
+// only when no two atoms are that close (XYZReader rejects such frames).
 func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 	n := len(m.Atoms)
 	if n == 0 {
@@ -180,7 +221,7 @@ func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 						}
 						d := r3.Norm(r3.Sub(conf[j], p))
 						lim := CovalentRadius(m.Atoms[i].Element) + CovalentRadius(m.Atoms[j].Element) + BondTolerance
-						if d > 0.4 && d < lim && m.BondBetween(i, j) < 0 {
+						if d >= MinAtomDistance && d < lim && m.BondBetween(i, j) < 0 {
 							m.AddBond(i, j, OrderSingle)
 						}
 					}

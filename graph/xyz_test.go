@@ -3,11 +3,13 @@ package graph
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r3"
 )
 
 // TestXYZRoundTrip: writing the RDKit conformers as XYZ and reading them
@@ -83,4 +85,57 @@ func TestXYZErrors(t *testing.T) {
 			assert.Contains(t, pe.Msg, tc.msg)
 		})
 	}
+}
+
+// TestXYZCoincidentAtoms: atoms closer than MinAtomDistance are rejected
+// with the line of the second atom (they used to be left unbonded, and
+// 40000 coincident atoms took 27 s, O(n²) in one grid cell).
+func TestXYZCoincidentAtoms(t *testing.T) {
+	t.Run("pair", func(t *testing.T) {
+		in := "3\nw\nO 0 0 0\nH 0.96 0 0\nH 0.96 0.1 0\n"
+		_, err := ReadXYZ(strings.NewReader(in), "w.xyz")
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 5, pe.Line)
+		assert.Contains(t, pe.Msg, "atom 3")
+	})
+	t.Run("many", func(t *testing.T) {
+		const n = 40000
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d\nc\n", n)
+		for i := 0; i < n; i++ {
+			b.WriteString("C 0.0 0.0 0.0\n")
+		}
+		_, err := ReadXYZ(strings.NewReader(b.String()), "c.xyz")
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 4, pe.Line)
+	})
+	t.Run("dense-but-valid", func(t *testing.T) {
+		// A 12³ cubic lattice of H at 0.5 Å spacing (all pairs at least
+		// MinAtomDistance apart): the grid finds exactly the pairs of the
+		// brute-force O(n²) rule.
+		const k = 12
+		var conf []r3.Vec
+		m := &Molecule{}
+		for x := 0; x < k; x++ {
+			for y := 0; y < k; y++ {
+				for z := 0; z < k; z++ {
+					m.AddAtom(Atom{Element: 1})
+					conf = append(conf, r3.Vec{X: 0.5 * float64(x), Y: 0.5 * float64(y), Z: 0.5 * float64(z)})
+				}
+			}
+		}
+		PerceiveBonds(m, conf)
+		want := 0
+		lim := 2*CovalentRadius(1) + BondTolerance
+		for i := range conf {
+			for j := i + 1; j < len(conf); j++ {
+				if d := r3.Norm(r3.Sub(conf[i], conf[j])); d >= MinAtomDistance && d < lim {
+					want++
+				}
+			}
+		}
+		assert.Equal(t, want, len(m.Bonds))
+	})
 }
