@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
@@ -244,35 +245,74 @@ func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 			}
 		}
 	}
-	// Multiple bonds only between unsaturated atoms with room.
-	for round := 0; round < 2; round++ {
-		for {
-			best, bestN := -1, math.MaxInt
-			for i := range m.Atoms {
-				if free[i] == 0 {
-					continue
+	// Multiple bonds only between unsaturated atoms with room. c[i] counts
+	// the neighbours j of i with free[j] > 0 over bonds below triple; the
+	// next atom raised is the one with the smallest c[i] > 0 (lowest index
+	// on ties), taken from a heap with lazy deletion and c kept up to date
+	// incrementally, so the loop is O(n log n) rather than O(n · bonds).
+	c := make([]int, n)
+	h := &pairHeap{}
+	for i := range m.Atoms {
+		if free[i] == 0 {
+			continue
+		}
+		for _, nb := range m.adj[i] {
+			if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+				c[i]++
+			}
+		}
+		if c[i] > 0 {
+			heap.Push(h, [2]int{c[i], i})
+		}
+	}
+	dec := func(y int) {
+		c[y]--
+		if c[y] > 0 && free[y] > 0 {
+			heap.Push(h, [2]int{c[y], y})
+		}
+	}
+	saturated := func(x, skip int) {
+		for _, nb := range m.adj[x] {
+			if nb.Bond != skip && free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+				dec(nb.Atom)
+			}
+		}
+	}
+	for h.Len() > 0 {
+		e := heap.Pop(h).([2]int)
+		best := e[1]
+		if free[best] == 0 || c[best] != e[0] {
+			continue // stale entry
+		}
+		for _, nb := range m.adj[best] {
+			j, k := nb.Atom, nb.Bond
+			if free[j] == 0 || m.Bonds[k].Order >= OrderTriple {
+				continue
+			}
+			m.Bonds[k].Order++
+			free[best]--
+			free[j]--
+			if m.Bonds[k].Order == OrderTriple {
+				dec(best)
+				dec(j)
+			} else {
+				if free[j] == 0 {
+					dec(best)
 				}
-				c := 0
-				for _, nb := range m.adj[i] {
-					if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
-						c++
-					}
-				}
-				if c > 0 && c < bestN {
-					best, bestN = i, c
+				if free[best] == 0 {
+					dec(j)
 				}
 			}
-			if best < 0 {
-				break
+			if free[best] == 0 {
+				saturated(best, k)
 			}
-			for _, nb := range m.adj[best] {
-				if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
-					m.Bonds[nb.Bond].Order++
-					free[best]--
-					free[nb.Atom]--
-					break
-				}
+			if free[j] == 0 {
+				saturated(j, k)
 			}
+			if c[best] > 0 && free[best] > 0 {
+				heap.Push(h, [2]int{c[best], best})
+			}
+			break
 		}
 	}
 	for i := range m.Atoms {
@@ -298,4 +338,20 @@ func WriteXYZ(w io.Writer, m *Molecule) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// pairHeap is a min-heap of (key, atom) pairs ordered lexicographically.
+type pairHeap [][2]int
+
+func (h pairHeap) Len() int { return len(h) }
+func (h pairHeap) Less(i, j int) bool {
+	return h[i][0] < h[j][0] || h[i][0] == h[j][0] && h[i][1] < h[j][1]
+}
+func (h pairHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *pairHeap) Push(x any)   { *h = append(*h, x.([2]int)) }
+func (h *pairHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
