@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -255,4 +256,36 @@ func TestSDF2DRoundTrip(t *testing.T) {
 			assertSameMolecule(t, recs[i], back[i], nil)
 		})
 	}
+}
+
+// TestSDFRecordLimit: a record longer than the reader's line or byte limit
+// is rejected with ErrTooLarge at the line where the limit was passed (it
+// used to be buffered whole), and reading resumes at the next record.
+func TestSDFRecordLimit(t *testing.T) {
+	water := "water\n  test\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n$$$$\n"
+	big := "big\n\n\n" + strings.Repeat("junk\n", 50) + "$$$$\n"
+	for _, tc := range []struct {
+		name               string
+		maxLines, maxBytes int
+		line               int
+	}{
+		{"lines", 20, 1 << 20, 21},
+		{"bytes", 1000, 200, 42}, // 4+1+1 bytes, then 5 per line: line 42 reaches 201
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewSDFReader(strings.NewReader(big+water), "big.sdf")
+			r.maxLines, r.maxBytes = tc.maxLines, tc.maxBytes
+			_, err := r.Next()
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.ErrorIs(t, err, ErrTooLarge)
+			assert.Equal(t, tc.line, pe.Line)
+			m, err := r.Next()
+			require.NoError(t, err)
+			assert.Equal(t, "water", m.Name)
+			_, err = r.Next()
+			assert.Equal(t, io.EOF, err)
+		})
+	}
+	assert.Greater(t, MaxRecordLines, MaxAtoms+MaxBonds)
 }
