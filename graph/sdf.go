@@ -344,11 +344,10 @@ func (p *molParser) parseV2000() error {
 		case strings.HasPrefix(l, "A  "), strings.HasPrefix(l, "V  "), strings.HasPrefix(l, "G  "):
 			p.i++ // the next line belongs to this entry
 		case strings.HasPrefix(l, "> "), strings.HasPrefix(l, ">\t"), l == ">":
-			// Data without M  END (old files): stop here.
-			return nil
+			return p.errf(p.i, 1, "expected \"M  END\" before the data items, found %q", truncate(l))
 		}
 	}
-	return nil
+	return p.errf(len(p.lines), 0, "expected \"M  END\", found end of record")
 }
 
 func atomFromSymbol(sym string) (Atom, bool) {

@@ -168,6 +168,11 @@ func TestSDFErrors(t *testing.T) {
 		{"selfbond", edit(7, "  1  1  1  0"), 8, "to itself", ErrSyntax},
 		{"dupbond", edit(8, "  2  1  1  0"), 9, "duplicate bond", ErrSyntax},
 		{"chg", edit(9, "M  CHG  2   1  -1\nM  END"), 10, "entry count", ErrSyntax},
+		// V2000 without M  END, like V3000: at the data items, or at the
+		// end of the record (truncated after the bond block).
+		{"noend-data", edit(9, "M  CHG  1   1   0"), 11, "expected \"M  END\"", ErrSyntax},
+		{"noend-eof", strings.Join(lines[:9], "\n") + "\n", 10, "expected \"M  END\"", ErrSyntax},
+		{"noend-dollars", strings.Join(lines[:9], "\n") + "\n$$$$\n", 10, "expected \"M  END\"", ErrSyntax},
 		{"v3000counts", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 10000000 0 0 0 0\n", 6, "COUNTS declares", ErrTooLarge},
 		{"v3000short", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 900000 0 0 0 0\n", 7, "has only", ErrSyntax},
 		{"v3000atom", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 1 0 0 0 0\nM  V30 BEGIN ATOM\nM  V30 1 C x 0 0 0\n", 8, "expected a coordinate", ErrSyntax},
