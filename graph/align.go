@@ -33,9 +33,34 @@ func (s Superposition) Apply(x r3.Vec) r3.Vec {
 // both sets, form the covariance H = Σ (pᵢ−Cp)(qᵢ−Cq)ᵀ, take its SVD
 // H = U Σ Vᵀ (gonum mat.SVD), d = sign det(V Uᵀ), and R = V diag(1, 1, d) Uᵀ;
 // the d term excludes reflections, so mirror images do not superpose.
+//
+// Kabsch panics if a coordinate is NaN or ±Inf, or so large that the
+// covariance overflows (a programmer error: the readers reject such
+// coordinates); BestRMSD returns ErrNonFinite instead.
 func Kabsch(p, q []r3.Vec) Superposition {
+	s, err := kabsch(p, q)
+	if err != nil {
+		panic("graph: Kabsch: non-finite coordinates")
+	}
+	return s
+}
+
+// ErrNonFinite is returned when coordinates are NaN or infinite, or so
+// large that the superposition overflows.
+var ErrNonFinite = errors.New("graph: non-finite coordinates")
+
+func finite(v r3.Vec) bool {
+	return !math.IsNaN(v.X+v.Y+v.Z) && !math.IsInf(v.X, 0) && !math.IsInf(v.Y, 0) && !math.IsInf(v.Z, 0)
+}
+
+func kabsch(p, q []r3.Vec) (Superposition, error) {
 	if len(p) != len(q) || len(p) == 0 {
 		panic("graph: Kabsch needs two non-empty point sets of equal length")
+	}
+	for i := range p {
+		if !finite(p[i]) || !finite(q[i]) {
+			return Superposition{}, ErrNonFinite
+		}
 	}
 	n := float64(len(p))
 	var cp, cq r3.Vec
@@ -55,9 +80,14 @@ func Kabsch(p, q []r3.Vec) Superposition {
 			}
 		}
 	}
+	for _, x := range h {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return Superposition{}, ErrNonFinite
+		}
+	}
 	var svd mat.SVD
 	if !svd.Factorize(mat.NewDense(3, 3, h[:]), mat.SVDFull) {
-		panic("graph: Kabsch SVD failed to converge")
+		return Superposition{}, ErrNonFinite
 	}
 	var u, v mat.Dense
 	svd.UTo(&u)
@@ -79,7 +109,10 @@ func Kabsch(p, q []r3.Vec) Superposition {
 		sum += r3.Norm2(r3.Sub(s.Apply(p[i]), q[i]))
 	}
 	s.RMSD = math.Sqrt(sum / n)
-	return s
+	if math.IsNaN(s.RMSD) || math.IsInf(s.RMSD, 0) {
+		return Superposition{}, ErrNonFinite
+	}
+	return s, nil
 }
 
 // KabschRMSD returns the RMSD of p and q after optimal superposition.
@@ -263,7 +296,9 @@ func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]
 // after optimal rigid superposition, minimised over the molecular graph's
 // automorphisms (symmetric atoms may swap): min over π of
 // Kabsch(probe∘π, ref). Only heavy atoms are used unless withH is true;
-// this is the GEOM / RDKit GetBestRMS definition.
+// this is the GEOM / RDKit GetBestRMS definition. It returns
+// ErrNonFinite for NaN or infinite coordinates and ErrTooSymmetric when the
+// automorphisms cannot all be enumerated.
 func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 	if len(probe) != len(m.Atoms) || len(ref) != len(m.Atoms) {
 		panic("graph: BestRMSD conformer length mismatch")
@@ -292,8 +327,12 @@ func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 		for k, a := range perm {
 			p[k] = probe[a]
 		}
-		if r := KabschRMSD(p, q); r < best {
-			best = r
+		sp, err := kabsch(p, q)
+		if err != nil {
+			return math.NaN(), err
+		}
+		if sp.RMSD < best {
+			best = sp.RMSD
 		}
 	}
 	return best, nil

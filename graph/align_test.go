@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,4 +158,31 @@ func TestBestRMSDSymmetry(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 0, best, 1e-9)
 	assert.Greater(t, KabschRMSD(sw, conf), 0.1)
+}
+
+// TestKabschNonFinite: NaN, infinite or overflowing coordinates give
+// ErrNonFinite from BestRMSD and a graph-prefixed panic from Kabsch (gonum's
+// SVD used to fail with an unexplained panic).
+func TestKabschNonFinite(t *testing.T) {
+	m, err := ParseSMILES("CCO")
+	require.NoError(t, err)
+	good := []r3.Vec{{X: 0}, {X: 1.5}, {X: 2.1, Y: 1.2}}
+	for _, tc := range []struct {
+		name string
+		bad  r3.Vec
+	}{
+		{"nan", r3.Vec{X: math.NaN()}},
+		{"inf", r3.Vec{Y: math.Inf(-1)}},
+		{"overflow", r3.Vec{X: 1e300, Y: -1e300, Z: 1e300}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := slices.Clone(good)
+			bad[1] = tc.bad
+			_, err := m.BestRMSD(bad, good, false)
+			assert.ErrorIs(t, err, ErrNonFinite)
+			_, err = m.BestRMSD(good, bad, false)
+			assert.ErrorIs(t, err, ErrNonFinite)
+			assert.PanicsWithValue(t, "graph: Kabsch: non-finite coordinates", func() { Kabsch(bad, good) })
+		})
+	}
 }
