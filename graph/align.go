@@ -121,20 +121,33 @@ func KabschRMSD(p, q []r3.Vec) float64 { return Kabsch(p, q).RMSD }
 // MaxAutomorphisms bounds the symmetry permutations tried by BestRMSD.
 const MaxAutomorphisms = 100000
 
+// Limits on the automorphism search, whatever the limit asked for: the
+// permutations kept hold at most MaxAutomorphismInts ints in all (32 MB;
+// at most MaxAutomorphismInts/n permutations of n atoms), and the
+// backtracking examines at most MaxAutomorphismSteps candidate images.
+// Past either, the search stops and reports an incomplete list.
+const (
+	MaxAutomorphismInts  = 4_000_000
+	MaxAutomorphismSteps = 20_000_000
+)
+
 // ErrTooSymmetric is returned when a molecule has more than
-// MaxAutomorphisms automorphisms on the aligned atoms.
+// MaxAutomorphisms automorphisms on the aligned atoms, or when their search
+// passes MaxAutomorphismInts or MaxAutomorphismSteps.
 var ErrTooSymmetric = errors.New("graph: too many automorphisms")
 
 // Automorphisms returns the permutations π of atoms (a subset of atom
 // indices, e.g. HeavyAtoms) that preserve the induced subgraph: element,
 // charge, isotope, symmetry class and bond type (aromatic or Kekulé order)
 // of every pair. π[k] is the atom that takes the place of atoms[k]; the
-// identity comes first. It stops after limit permutations and reports
-// whether the list is complete. Search: backtracking over atoms in
+// identity comes first. It stops after limit permutations, after
+// MaxAutomorphismInts/len(atoms) permutations, or after
+// MaxAutomorphismSteps candidate checks, and reports whether the list is
+// complete. Search: backtracking over atoms in
 // breadth-first order, candidates restricted to the same symmetry class
 // and checked against already mapped neighbours (VF2-style).
 func (m *Molecule) Automorphisms(atoms []int, limit int) (perms [][]int, complete bool) {
-	return m.automorphisms(atoms, limit, false)
+	return m.automorphisms(atoms, limit, MaxAutomorphismSteps, false)
 }
 
 // conjugatedTerminal marks terminal O and S atoms (no other heavy
@@ -167,8 +180,11 @@ func (m *Molecule) conjugatedTerminal() []bool {
 	return out
 }
 
-func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]int, complete bool) {
+func (m *Molecule) automorphisms(atoms []int, limit, steps int, relax bool) (perms [][]int, complete bool) {
 	n := len(atoms)
+	if n > 0 && limit > MaxAutomorphismInts/n {
+		limit = max(1, MaxAutomorphismInts/n)
+	}
 	var term []bool
 	if relax {
 		term = m.conjugatedTerminal()
@@ -256,6 +272,10 @@ func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]
 		lu := label(u)
 		// Candidates: identity first, then the rest of the class.
 		for c := 0; c < n; c++ {
+			if steps--; steps < 0 {
+				complete = false
+				return false
+			}
 			v := (u + c) % n
 			if inv[v] >= 0 || label(v) != lu || len(adj[v]) != len(adj[u]) {
 				continue
@@ -313,7 +333,7 @@ func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 	if len(atoms) == 0 {
 		return 0, nil
 	}
-	perms, complete := m.automorphisms(atoms, MaxAutomorphisms, !withH)
+	perms, complete := m.automorphisms(atoms, MaxAutomorphisms, MaxAutomorphismSteps, !withH)
 	if !complete {
 		return math.NaN(), ErrTooSymmetric
 	}

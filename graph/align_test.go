@@ -186,3 +186,54 @@ func TestKabschNonFinite(t *testing.T) {
 		})
 	}
 }
+
+// TestAutomorphismLimits: a chain of 20 quaternary carbons each carrying
+// two methyls has 2^21 automorphisms (each methyl pair swaps, and the
+// chain reverses); the search keeps at most MaxAutomorphismInts ints (it
+// used to keep limit permutations whatever n, 800 MB for n = 1000) and
+// stops after its step budget.
+func TestAutomorphismLimits(t *testing.T) {
+	m, err := ParseSMILES("C" + strings.Repeat("C(C)(C)", 20) + "C")
+	require.NoError(t, err)
+	atoms := m.HeavyAtoms()
+	n := len(atoms)
+	require.Equal(t, 62, n)
+	t.Run("memory", func(t *testing.T) {
+		perms, complete := m.Automorphisms(atoms, MaxAutomorphisms)
+		assert.False(t, complete)
+		assert.Equal(t, MaxAutomorphismInts/n, len(perms))
+		checkAutomorphisms(t, m, perms[:100])
+	})
+	t.Run("steps", func(t *testing.T) {
+		perms, complete := m.automorphisms(atoms, MaxAutomorphisms, 5000, false)
+		assert.False(t, complete)
+		assert.Less(t, len(perms), 5000)
+		checkAutomorphisms(t, m, perms)
+	})
+	t.Run("small-complete", func(t *testing.T) {
+		// Neopentane heavy atoms: 4! permutations of the methyls.
+		neo, err := ParseSMILES("CC(C)(C)C")
+		require.NoError(t, err)
+		perms, complete := neo.Automorphisms(neo.HeavyAtoms(), MaxAutomorphisms)
+		assert.True(t, complete)
+		assert.Len(t, perms, 24)
+	})
+}
+
+// checkAutomorphisms asserts each permutation maps bonds onto bonds.
+func checkAutomorphisms(t *testing.T, m *Molecule, perms [][]int) {
+	t.Helper()
+	for _, p := range perms {
+		img := make(map[int]int, len(p))
+		for k, a := range m.HeavyAtoms() {
+			img[a] = p[k]
+		}
+		for _, b := range m.Bonds {
+			x, okx := img[b.Begin]
+			y, oky := img[b.End]
+			if okx && oky {
+				require.GreaterOrEqual(t, m.BondBetween(x, y), 0)
+			}
+		}
+	}
+}
