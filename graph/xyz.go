@@ -34,6 +34,7 @@ type XYZReader struct {
 	sc     *bufio.Scanner
 	source string
 	line   int
+	resync bool // after an error: skip to the next line that is a count
 }
 
 // NewXYZReader returns a reader of r; source names it in errors.
@@ -62,7 +63,18 @@ func (r *XYZReader) errf(line, col int, format string, args ...any) error {
 }
 
 // Next returns the next frame as a Molecule with one conformer, or io.EOF.
+// After an error, the next call resumes at the next line holding only a
+// non-negative integer (the count line of a frame), so one bad frame
+// gives one error.
 func (r *XYZReader) Next() (*Molecule, error) {
+	m, err := r.next()
+	if err != nil && err != io.EOF {
+		r.resync = true
+	}
+	return m, err
+}
+
+func (r *XYZReader) next() (*Molecule, error) {
 	var head string
 	for {
 		l, ok, err := r.scan()
@@ -72,10 +84,18 @@ func (r *XYZReader) Next() (*Molecule, error) {
 		if !ok {
 			return nil, io.EOF
 		}
-		if strings.TrimSpace(l) != "" {
-			head = l
-			break
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
 		}
+		if r.resync {
+			if n, err := strconv.Atoi(t); err != nil || n < 0 {
+				continue
+			}
+			r.resync = false
+		}
+		head = l
+		break
 	}
 	headLine := r.line
 	t := strings.TrimSpace(head)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -245,4 +246,32 @@ func TestPerceiveBondOrders(t *testing.T) {
 			assert.Equal(t, m2.Bonds[k].Order, m.Bonds[k].Order, "bond %d", k)
 		}
 	})
+}
+
+// TestXYZResync: after a bad frame the reader skips to the next count
+// line, so each bad frame gives one error (it used to give one per
+// following line), and the good frames around it are read.
+func TestXYZResync(t *testing.T) {
+	in := "1\nfirst\nHe 0 0 0\n" +
+		"x\nbad header\nC 0 0 0\nC 1.5 0 0\n" + // bad count line
+		"2\nbad atom\nC 0 0 0\nQq 1.5 0 0\nC 3 0 0\n" + // bad element, one stray line
+		"1\nlast\nNe 0 0 0\n"
+	r := NewXYZReader(strings.NewReader(in), "r.xyz")
+	var names []string
+	var lines []int
+	for {
+		m, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			lines = append(lines, pe.Line)
+			continue
+		}
+		require.NoError(t, err)
+		names = append(names, m.Name)
+	}
+	assert.Equal(t, []string{"first", "last"}, names)
+	assert.Equal(t, []int{4, 11}, lines)
 }
