@@ -33,9 +33,34 @@ func (s Superposition) Apply(x r3.Vec) r3.Vec {
 // both sets, form the covariance H = Σ (pᵢ−Cp)(qᵢ−Cq)ᵀ, take its SVD
 // H = U Σ Vᵀ (gonum mat.SVD), d = sign det(V Uᵀ), and R = V diag(1, 1, d) Uᵀ;
 // the d term excludes reflections, so mirror images do not superpose.
+//
+// Kabsch panics if a coordinate is NaN or ±Inf, or so large that the
+// covariance overflows (a programmer error: the readers reject such
+// coordinates); BestRMSD returns ErrNonFinite instead.
 func Kabsch(p, q []r3.Vec) Superposition {
+	s, err := kabsch(p, q)
+	if err != nil {
+		panic("graph: Kabsch: non-finite coordinates")
+	}
+	return s
+}
+
+// ErrNonFinite is returned when coordinates are NaN or infinite, or so
+// large that the superposition overflows.
+var ErrNonFinite = errors.New("graph: non-finite coordinates")
+
+func finite(v r3.Vec) bool {
+	return !math.IsNaN(v.X+v.Y+v.Z) && !math.IsInf(v.X, 0) && !math.IsInf(v.Y, 0) && !math.IsInf(v.Z, 0)
+}
+
+func kabsch(p, q []r3.Vec) (Superposition, error) {
 	if len(p) != len(q) || len(p) == 0 {
 		panic("graph: Kabsch needs two non-empty point sets of equal length")
+	}
+	for i := range p {
+		if !finite(p[i]) || !finite(q[i]) {
+			return Superposition{}, ErrNonFinite
+		}
 	}
 	n := float64(len(p))
 	var cp, cq r3.Vec
@@ -55,9 +80,14 @@ func Kabsch(p, q []r3.Vec) Superposition {
 			}
 		}
 	}
+	for _, x := range h {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return Superposition{}, ErrNonFinite
+		}
+	}
 	var svd mat.SVD
 	if !svd.Factorize(mat.NewDense(3, 3, h[:]), mat.SVDFull) {
-		panic("graph: Kabsch SVD failed to converge")
+		return Superposition{}, ErrNonFinite
 	}
 	var u, v mat.Dense
 	svd.UTo(&u)
@@ -79,7 +109,10 @@ func Kabsch(p, q []r3.Vec) Superposition {
 		sum += r3.Norm2(r3.Sub(s.Apply(p[i]), q[i]))
 	}
 	s.RMSD = math.Sqrt(sum / n)
-	return s
+	if math.IsNaN(s.RMSD) || math.IsInf(s.RMSD, 0) {
+		return Superposition{}, ErrNonFinite
+	}
+	return s, nil
 }
 
 // KabschRMSD returns the RMSD of p and q after optimal superposition.
@@ -88,20 +121,33 @@ func KabschRMSD(p, q []r3.Vec) float64 { return Kabsch(p, q).RMSD }
 // MaxAutomorphisms bounds the symmetry permutations tried by BestRMSD.
 const MaxAutomorphisms = 100000
 
+// Limits on the automorphism search, whatever the limit asked for: the
+// permutations kept hold at most MaxAutomorphismInts ints in all (32 MB;
+// at most MaxAutomorphismInts/n permutations of n atoms), and the
+// backtracking examines at most MaxAutomorphismSteps candidate images.
+// Past either, the search stops and reports an incomplete list.
+const (
+	MaxAutomorphismInts  = 4_000_000
+	MaxAutomorphismSteps = 20_000_000
+)
+
 // ErrTooSymmetric is returned when a molecule has more than
-// MaxAutomorphisms automorphisms on the aligned atoms.
+// MaxAutomorphisms automorphisms on the aligned atoms, or when their search
+// passes MaxAutomorphismInts or MaxAutomorphismSteps.
 var ErrTooSymmetric = errors.New("graph: too many automorphisms")
 
 // Automorphisms returns the permutations π of atoms (a subset of atom
 // indices, e.g. HeavyAtoms) that preserve the induced subgraph: element,
 // charge, isotope, symmetry class and bond type (aromatic or Kekulé order)
 // of every pair. π[k] is the atom that takes the place of atoms[k]; the
-// identity comes first. It stops after limit permutations and reports
-// whether the list is complete. Search: backtracking over atoms in
+// identity comes first. It stops after limit permutations, after
+// MaxAutomorphismInts/len(atoms) permutations, or after
+// MaxAutomorphismSteps candidate checks, and reports whether the list is
+// complete. Search: backtracking over atoms in
 // breadth-first order, candidates restricted to the same symmetry class
 // and checked against already mapped neighbours (VF2-style).
 func (m *Molecule) Automorphisms(atoms []int, limit int) (perms [][]int, complete bool) {
-	return m.automorphisms(atoms, limit, false)
+	return m.automorphisms(atoms, limit, MaxAutomorphismSteps, false)
 }
 
 // conjugatedTerminal marks terminal O and S atoms (no other heavy
@@ -134,8 +180,11 @@ func (m *Molecule) conjugatedTerminal() []bool {
 	return out
 }
 
-func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]int, complete bool) {
+func (m *Molecule) automorphisms(atoms []int, limit, steps int, relax bool) (perms [][]int, complete bool) {
 	n := len(atoms)
+	if n > 0 && limit > MaxAutomorphismInts/n {
+		limit = max(1, MaxAutomorphismInts/n)
+	}
 	var term []bool
 	if relax {
 		term = m.conjugatedTerminal()
@@ -223,6 +272,10 @@ func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]
 		lu := label(u)
 		// Candidates: identity first, then the rest of the class.
 		for c := 0; c < n; c++ {
+			if steps--; steps < 0 {
+				complete = false
+				return false
+			}
 			v := (u + c) % n
 			if inv[v] >= 0 || label(v) != lu || len(adj[v]) != len(adj[u]) {
 				continue
@@ -263,7 +316,9 @@ func (m *Molecule) automorphisms(atoms []int, limit int, relax bool) (perms [][]
 // after optimal rigid superposition, minimised over the molecular graph's
 // automorphisms (symmetric atoms may swap): min over π of
 // Kabsch(probe∘π, ref). Only heavy atoms are used unless withH is true;
-// this is the GEOM / RDKit GetBestRMS definition.
+// this is the GEOM / RDKit GetBestRMS definition. It returns
+// ErrNonFinite for NaN or infinite coordinates and ErrTooSymmetric when the
+// automorphisms cannot all be enumerated.
 func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 	if len(probe) != len(m.Atoms) || len(ref) != len(m.Atoms) {
 		panic("graph: BestRMSD conformer length mismatch")
@@ -278,7 +333,7 @@ func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 	if len(atoms) == 0 {
 		return 0, nil
 	}
-	perms, complete := m.automorphisms(atoms, MaxAutomorphisms, !withH)
+	perms, complete := m.automorphisms(atoms, MaxAutomorphisms, MaxAutomorphismSteps, !withH)
 	if !complete {
 		return math.NaN(), ErrTooSymmetric
 	}
@@ -292,8 +347,12 @@ func (m *Molecule) BestRMSD(probe, ref []r3.Vec, withH bool) (float64, error) {
 		for k, a := range perm {
 			p[k] = probe[a]
 		}
-		if r := KabschRMSD(p, q); r < best {
-			best = r
+		sp, err := kabsch(p, q)
+		if err != nil {
+			return math.NaN(), err
+		}
+		if sp.RMSD < best {
+			best = sp.RMSD
 		}
 	}
 	return best, nil

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,4 +158,82 @@ func TestBestRMSDSymmetry(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 0, best, 1e-9)
 	assert.Greater(t, KabschRMSD(sw, conf), 0.1)
+}
+
+// TestKabschNonFinite: NaN, infinite or overflowing coordinates give
+// ErrNonFinite from BestRMSD and a graph-prefixed panic from Kabsch (gonum's
+// SVD used to fail with an unexplained panic).
+func TestKabschNonFinite(t *testing.T) {
+	m, err := ParseSMILES("CCO")
+	require.NoError(t, err)
+	good := []r3.Vec{{X: 0}, {X: 1.5}, {X: 2.1, Y: 1.2}}
+	for _, tc := range []struct {
+		name string
+		bad  r3.Vec
+	}{
+		{"nan", r3.Vec{X: math.NaN()}},
+		{"inf", r3.Vec{Y: math.Inf(-1)}},
+		{"overflow", r3.Vec{X: 1e300, Y: -1e300, Z: 1e300}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := slices.Clone(good)
+			bad[1] = tc.bad
+			_, err := m.BestRMSD(bad, good, false)
+			assert.ErrorIs(t, err, ErrNonFinite)
+			_, err = m.BestRMSD(good, bad, false)
+			assert.ErrorIs(t, err, ErrNonFinite)
+			assert.PanicsWithValue(t, "graph: Kabsch: non-finite coordinates", func() { Kabsch(bad, good) })
+		})
+	}
+}
+
+// TestAutomorphismLimits: a chain of 20 quaternary carbons each carrying
+// two methyls has 2^21 automorphisms (each methyl pair swaps, and the
+// chain reverses); the search keeps at most MaxAutomorphismInts ints (it
+// used to keep limit permutations whatever n, 800 MB for n = 1000) and
+// stops after its step budget.
+func TestAutomorphismLimits(t *testing.T) {
+	m, err := ParseSMILES("C" + strings.Repeat("C(C)(C)", 20) + "C")
+	require.NoError(t, err)
+	atoms := m.HeavyAtoms()
+	n := len(atoms)
+	require.Equal(t, 62, n)
+	t.Run("memory", func(t *testing.T) {
+		perms, complete := m.Automorphisms(atoms, MaxAutomorphisms)
+		assert.False(t, complete)
+		assert.Equal(t, MaxAutomorphismInts/n, len(perms))
+		checkAutomorphisms(t, m, perms[:100])
+	})
+	t.Run("steps", func(t *testing.T) {
+		perms, complete := m.automorphisms(atoms, MaxAutomorphisms, 5000, false)
+		assert.False(t, complete)
+		assert.Less(t, len(perms), 5000)
+		checkAutomorphisms(t, m, perms)
+	})
+	t.Run("small-complete", func(t *testing.T) {
+		// Neopentane heavy atoms: 4! permutations of the methyls.
+		neo, err := ParseSMILES("CC(C)(C)C")
+		require.NoError(t, err)
+		perms, complete := neo.Automorphisms(neo.HeavyAtoms(), MaxAutomorphisms)
+		assert.True(t, complete)
+		assert.Len(t, perms, 24)
+	})
+}
+
+// checkAutomorphisms asserts each permutation maps bonds onto bonds.
+func checkAutomorphisms(t *testing.T, m *Molecule, perms [][]int) {
+	t.Helper()
+	for _, p := range perms {
+		img := make(map[int]int, len(p))
+		for k, a := range m.HeavyAtoms() {
+			img[a] = p[k]
+		}
+		for _, b := range m.Bonds {
+			x, okx := img[b.Begin]
+			y, oky := img[b.End]
+			if okx && oky {
+				require.GreaterOrEqual(t, m.BondBetween(x, y), 0)
+			}
+		}
+	}
 }

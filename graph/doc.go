@@ -48,7 +48,12 @@
 // wrapping ErrSyntax, ErrChemistry (valid syntax, impossible chemistry,
 // such as an aromatic ring that cannot be kekulised) or ErrTooLarge (a
 // declared size beyond MaxAtoms / MaxBonds, or more atoms than lines,
-// rejected before allocating). A bad SDF record does not stop the reader.
+// rejected before allocating; an SDF record longer than MaxRecordLines or
+// MaxRecordBytes). A bad SDF record does not stop the reader; after a bad
+// XYZ frame the reader resumes at the next count line. XYZ frames with two
+// atoms closer than MinAtomDistance are rejected. BestRMSD returns
+// ErrNonFinite for NaN or infinite coordinates and ErrTooSymmetric when
+// the automorphism search passes its limits.
 // Programmer errors (a bond to a missing atom) panic with a "graph:"
 // prefix.
 //
@@ -58,7 +63,9 @@
 // Horton candidates with GF(2) elimination). Aromaticity follows Hückel's
 // 4n+2 rule on single SSSR rings and on pairs of fused rings, with π
 // electron counts as in RDKit's default model. Formula is in Hill order
-// with hydrogens; MolWeight uses IUPAC atomic weights. SymmetryClasses
+// with hydrogens, isotopes merged as in RDKit's default; IsotopeFormula
+// writes them apart ("CH[2H]3O"); MolWeight uses IUPAC atomic weights and
+// isotope masses. SymmetryClasses
 // gives graph-invariant atom classes (Morgan-style refinement), from which
 // StereoCenters and StereoDoubleBonds decide which marks are real.
 // AssignStereoFromConformer and CheckStereo relate the graph's stereo to a

@@ -10,37 +10,73 @@ import (
 // Formula returns the molecular formula in Hill order: C first, then H,
 // then the other elements alphabetically; without carbon every element,
 // H included, is alphabetical (Hill, JACS 22, 478 (1900)). Implicit
-// hydrogens are counted, isotopes are not separated (D counts as H), and a
-// net charge is appended as RDKit's CalcMolFormula does: "+", "-", "+2".
-func (m *Molecule) Formula() string {
-	counts := map[string]int{}
+// hydrogens are counted, and a net charge is appended as RDKit's
+// CalcMolFormula does: "+", "-", "+2".
+//
+// Isotopes are not separated ([2H] counts as H, [13C] as C), as in RDKit's
+// CalcMolFormula default, whereas MolWeight uses isotope masses (as RDKit's
+// MolWt does): CD3OH gives "CH4O" but 35.060 g/mol. IsotopeFormula keeps
+// the isotopes apart.
+func (m *Molecule) Formula() string { return m.formula(false) }
+
+// IsotopeFormula is Formula with isotope-labelled atoms counted apart,
+// written "[2H]", "[13C]" right after the unlabelled atoms of the same
+// element, by increasing mass number: [2H]C([2H])([2H])O gives
+// "CH[2H]3O", consistent with MolWeight. This follows RDKit's
+// CalcMolFormula(mol, separateIsotopes=True, abbreviateHIsotopes=False),
+// whose documentation gives "CH2[2H][3H]O" for [2H]C([3H])O.
+func (m *Molecule) IsotopeFormula() string { return m.formula(true) }
+
+func (m *Molecule) formula(isotopes bool) string {
+	type key struct {
+		sym string
+		iso int
+	}
+	counts := map[key]int{}
 	charge := 0
 	for _, a := range m.Atoms {
-		counts[ElementSymbol(a.Element)]++
+		k := key{sym: ElementSymbol(a.Element)}
+		if isotopes {
+			k.iso = a.Isotope
+		}
+		counts[k]++
 		if a.ImplicitH > 0 {
-			counts["H"] += a.ImplicitH
+			counts[key{sym: "H"}] += a.ImplicitH
 		}
 		charge += a.Charge
 	}
-	var syms []string
-	for s := range counts {
-		syms = append(syms, s)
+	var keys []key
+	for k := range counts {
+		keys = append(keys, k)
 	}
-	_, hasC := counts["C"]
-	sort.Slice(syms, func(i, j int) bool {
+	hasC := false
+	for k := range counts {
+		if k.sym == "C" {
+			hasC = true
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
 		if hasC {
-			ri, rj := hillRank(syms[i]), hillRank(syms[j])
+			ri, rj := hillRank(a.sym), hillRank(b.sym)
 			if ri != rj {
 				return ri < rj
 			}
 		}
-		return syms[i] < syms[j]
+		if a.sym != b.sym {
+			return a.sym < b.sym
+		}
+		return a.iso < b.iso
 	})
 	var sb strings.Builder
-	for _, s := range syms {
-		sb.WriteString(s)
-		if counts[s] > 1 {
-			sb.WriteString(strconv.Itoa(counts[s]))
+	for _, k := range keys {
+		if k.iso > 0 {
+			sb.WriteString("[" + strconv.Itoa(k.iso) + k.sym + "]")
+		} else {
+			sb.WriteString(k.sym)
+		}
+		if counts[k] > 1 {
+			sb.WriteString(strconv.Itoa(counts[k]))
 		}
 	}
 	switch {

@@ -231,125 +231,156 @@ func ringSystemSSSR(m *Molecule, atoms, bonds []int, inRing []bool, local []int)
 	na := len(atoms)
 	// Horton candidates: for each root v and ring bond (x,y), the cycle
 	// P(v,x) + (x,y) + P(y,v) when both shortest paths meet only at v.
+	// They are generated in rounds of increasing length bound L (8, 16,
+	// ...), each round taking the candidates of length in (L/2, L] in the
+	// order of a full enumeration (by root, then bond), so the greedy
+	// selection below sees them in the same order as with all candidates
+	// sorted by length; but a round only explores the ball of radius L/2
+	// around each root, so fused systems of small rings (polyacenes,
+	// ladders) cost time linear in their size instead of quadratic
+	// candidate lists of long cycles.
 	seen := map[string]bool{}
-	var cands []cycleCand
 	dist := make([]int, na)
 	par := make([]int, na)
 	mark := make([]int, na)
+	for i := range dist {
+		dist[i] = -1
+	}
 	stamp := 0
 	queue := make([]int, 0, na)
 	px := make([]int, 0, na)
 	py := make([]int, 0, na)
-	for r := 0; r < na; r++ {
-		for i := range dist {
-			dist[i] = -1
-		}
-		dist[r], par[r] = 0, -1
-		queue = append(queue[:0], r)
-		for h := 0; h < len(queue); h++ {
-			u := queue[h]
-			for _, nb := range m.adj[atoms[u]] {
-				if !inRing[nb.Bond] {
-					continue
-				}
-				v := local[nb.Atom]
-				if dist[v] < 0 {
-					dist[v] = dist[u] + 1
-					par[v] = u
-					queue = append(queue, v)
-				}
-			}
-		}
-		for _, b := range bonds {
-			x, y := local[m.Bonds[b].Begin], local[m.Bonds[b].End]
-			if par[x] == y || par[y] == x {
-				continue
-			}
-			// Only cycles whose root is opposite the edge (|dx-dy| <= 1);
-			// others are found from a better root.
-			if d := dist[x] - dist[y]; d > 1 || d < -1 {
-				continue
-			}
-			// Paths from x and y back to r must be disjoint except at r.
-			stamp++
-			px = px[:0]
-			for u := x; u >= 0; u = par[u] {
-				px = append(px, u)
-				mark[u] = stamp
-			}
-			py = py[:0]
-			ok := true
-			for u := y; u >= 0; u = par[u] {
-				if u != r && mark[u] == stamp {
-					ok = false
-					break
-				}
-				py = append(py, u)
-			}
-			if !ok {
-				continue
-			}
-			cyc := make([]int, 0, len(px)+len(py)-1)
-			for _, u := range px {
-				cyc = append(cyc, atoms[u])
-			}
-			for i := len(py) - 2; i >= 0; i-- {
-				cyc = append(cyc, atoms[py[i]])
-			}
-			cb := cycleBonds(m, cyc)
-			bits := make([]uint64, words)
-			for _, k := range cb {
-				j := bl[k]
-				bits[j/64] |= 1 << (j % 64)
-			}
-			key := bitsKey(bits)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			cands = append(cands, cycleCand{atoms: cyc, bits: bits, bonds: cb})
-		}
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i].atoms) < len(cands[j].atoms) })
-	// Greedy independent selection (GF(2) elimination, pivot per row).
+	var rb []int
 	var basis [][]uint64
 	var pivots []int
 	var rings, rbonds [][]int
-	for _, c := range cands {
-		v := c.bits
-		for bi, row := range basis {
-			p := pivots[bi]
-			if v[p/64]>>(p%64)&1 == 1 {
-				for w := range v {
-					v[w] ^= row[w]
+	for lo, hi := 0, 8; len(rings) < nr && lo < na; lo, hi = hi, 2*hi {
+		var cands []cycleCand
+		for r := 0; r < na; r++ {
+			dist[r], par[r] = 0, -1
+			queue = append(queue[:0], r)
+			for h := 0; h < len(queue); h++ {
+				u := queue[h]
+				if 2*dist[u] >= hi {
+					continue // a cycle of length ≤ hi lies within hi/2 of r
+				}
+				for _, nb := range m.adj[atoms[u]] {
+					if !inRing[nb.Bond] {
+						continue
+					}
+					v := local[nb.Atom]
+					if dist[v] < 0 {
+						dist[v] = dist[u] + 1
+						par[v] = u
+						queue = append(queue, v)
+					}
 				}
 			}
+			// Ring bonds between reached atoms, in the order of bonds.
+			rb = rb[:0]
+			for _, u := range queue {
+				for _, nb := range m.adj[atoms[u]] {
+					if inRing[nb.Bond] && atoms[u] < nb.Atom && dist[local[nb.Atom]] >= 0 {
+						rb = append(rb, bl[nb.Bond])
+					}
+				}
+			}
+			slices.Sort(rb)
+			for _, bi := range rb {
+				b := bonds[bi]
+				x, y := local[m.Bonds[b].Begin], local[m.Bonds[b].End]
+				if par[x] == y || par[y] == x {
+					continue
+				}
+				if l := dist[x] + dist[y] + 1; l <= lo || l > hi {
+					continue
+				}
+				// Only cycles whose root is opposite the edge (|dx-dy| <= 1);
+				// others are found from a better root.
+				if d := dist[x] - dist[y]; d > 1 || d < -1 {
+					continue
+				}
+				// Paths from x and y back to r must be disjoint except at r.
+				stamp++
+				px = px[:0]
+				for u := x; u >= 0; u = par[u] {
+					px = append(px, u)
+					mark[u] = stamp
+				}
+				py = py[:0]
+				ok := true
+				for u := y; u >= 0; u = par[u] {
+					if u != r && mark[u] == stamp {
+						ok = false
+						break
+					}
+					py = append(py, u)
+				}
+				if !ok {
+					continue
+				}
+				cyc := make([]int, 0, len(px)+len(py)-1)
+				for _, u := range px {
+					cyc = append(cyc, atoms[u])
+				}
+				for i := len(py) - 2; i >= 0; i-- {
+					cyc = append(cyc, atoms[py[i]])
+				}
+				cb := cycleBonds(m, cyc)
+				bits := make([]uint64, words)
+				for _, k := range cb {
+					j := bl[k]
+					bits[j/64] |= 1 << (j % 64)
+				}
+				key := bitsKey(bits)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				cands = append(cands, cycleCand{atoms: cyc, bits: bits, bonds: cb})
+			}
+			for _, u := range queue {
+				dist[u] = -1
+			}
 		}
-		p := -1
-		for w := range v {
-			if v[w] != 0 {
-				p = w*64 + bits.TrailingZeros64(v[w])
+		sort.SliceStable(cands, func(i, j int) bool { return len(cands[i].atoms) < len(cands[j].atoms) })
+		// Greedy independent selection (GF(2) elimination, pivot per row).
+		for _, c := range cands {
+			v := c.bits
+			for bi, row := range basis {
+				p := pivots[bi]
+				if v[p/64]>>(p%64)&1 == 1 {
+					for w := range v {
+						v[w] ^= row[w]
+					}
+				}
+			}
+			p := -1
+			for w := range v {
+				if v[w] != 0 {
+					p = w*64 + bits.TrailingZeros64(v[w])
+					break
+				}
+			}
+			if p < 0 {
+				continue
+			}
+			// Keep the basis reduced so that elimination with pivots works.
+			for bi, row := range basis {
+				if row[p/64]>>(p%64)&1 == 1 {
+					for w := range row {
+						row[w] ^= v[w]
+					}
+					basis[bi] = row
+				}
+			}
+			basis = append(basis, v)
+			pivots = append(pivots, p)
+			rings = append(rings, c.atoms)
+			rbonds = append(rbonds, c.bonds)
+			if len(rings) == nr {
 				break
 			}
-		}
-		if p < 0 {
-			continue
-		}
-		// Keep the basis reduced so that elimination with pivots works.
-		for bi, row := range basis {
-			if row[p/64]>>(p%64)&1 == 1 {
-				for w := range row {
-					row[w] ^= v[w]
-				}
-				basis[bi] = row
-			}
-		}
-		basis = append(basis, v)
-		pivots = append(pivots, p)
-		rings = append(rings, c.atoms)
-		rbonds = append(rbonds, c.bonds)
-		if len(rings) == nr {
-			break
 		}
 	}
 	return rings, rbonds
@@ -483,25 +514,67 @@ func markAromatic(m *Molecule, ri *ringInfo) {
 			mark(ring, ri.ringBonds[r])
 		}
 	}
+	// Fused pairs: only rings that share a bond can form a fused pair, so
+	// pairs are enumerated through a bond → rings index built once, over
+	// the rings whose atoms can all donate π electrons (any other union
+	// fails Hückel's test anyway). Atoms that donate have at most three
+	// neighbours, so few eligible rings meet at any bond; stamps make the
+	// shared-bond count and the union linear in the ring sizes.
+	bondRings := make(map[int][]int)
+	for r, ring := range ri.rings {
+		ok := true
+		for _, a := range ring {
+			if e[a] < 0 {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, b := range ri.ringBonds[r] {
+			bondRings[b] = append(bondRings[b], r)
+		}
+	}
+	bondStamp := make([]int, len(m.Bonds))
+	atomStamp := make([]int, len(m.Atoms))
+	stamp := 0
+	type pair struct{ r1, r2 int }
+	done := make(map[pair]bool)
+	// Deterministic order: walk the rings, and for each of its bonds the
+	// later rings on that bond.
 	for r1 := range ri.rings {
-		for r2 := r1 + 1; r2 < len(ri.rings); r2++ {
-			shared := 0
-			for _, b1 := range ri.ringBonds[r1] {
-				if slices.Contains(ri.ringBonds[r2], b1) {
-					shared++
+		for _, b := range ri.ringBonds[r1] {
+			for _, r2 := range bondRings[b] {
+				if r2 <= r1 || done[pair{r1, r2}] {
+					continue
 				}
-			}
-			if shared != 1 {
-				continue
-			}
-			union := slices.Clone(ri.rings[r1])
-			for _, a := range ri.rings[r2] {
-				if !slices.Contains(union, a) {
-					union = append(union, a)
+				done[pair{r1, r2}] = true
+				stamp++
+				for _, b1 := range ri.ringBonds[r1] {
+					bondStamp[b1] = stamp
 				}
-			}
-			if huckel(union) {
-				mark(union, append(slices.Clone(ri.ringBonds[r1]), ri.ringBonds[r2]...))
+				shared := 0
+				for _, b2 := range ri.ringBonds[r2] {
+					if bondStamp[b2] == stamp {
+						shared++
+					}
+				}
+				if shared != 1 {
+					continue
+				}
+				union := slices.Clone(ri.rings[r1])
+				for _, a := range union {
+					atomStamp[a] = stamp
+				}
+				for _, a := range ri.rings[r2] {
+					if atomStamp[a] != stamp {
+						union = append(union, a)
+					}
+				}
+				if huckel(union) {
+					mark(union, append(slices.Clone(ri.ringBonds[r1]), ri.ringBonds[r2]...))
+				}
 			}
 		}
 	}

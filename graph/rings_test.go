@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,4 +42,63 @@ func TestRingsAndAromaticity(t *testing.T) {
 			assert.Equal(t, tc.arom, m.AromaticRings())
 		})
 	}
+}
+
+// TestAromaticManyRings: many disconnected rings are perceived in time
+// linear in their number (markAromatic pairs only rings sharing a bond;
+// it used to compare every pair, O(rings²): 20000 cyclopropanes took 5.6 s).
+// Reference: each benzene has 6 aromatic atoms, cyclopropane none.
+func TestAromaticManyRings(t *testing.T) {
+	const n = 20000
+	smi := strings.Repeat("C1CC1.c1ccccc1.", n-1) + "C1CC1.c1ccccc1"
+	m, err := ParseSMILES(smi)
+	require.NoError(t, err)
+	require.Equal(t, 2*n, m.NumRings())
+	arom := 0
+	for _, a := range m.Atoms {
+		if a.Aromatic {
+			arom++
+		}
+	}
+	assert.Equal(t, 6*n, arom)
+	// Fused pairs are still found: azulene is aromatic only as a pair.
+	az, err := ParseSMILES(strings.Repeat("c1ccc2cccc2cc1.", 100) + "C")
+	require.NoError(t, err)
+	for i, ar := range az.AromaticRings() {
+		assert.True(t, ar, "ring %d", i)
+	}
+}
+
+// TestSSSRLadder: a ladder of n rungs (n−1 fused 4-rings, like a long
+// polyacene) has an SSSR of n−1 four-membered rings. Candidate cycles are
+// generated in rounds of increasing length, so this is fast; with all
+// Horton candidates a 400-rung ladder took 7.7 s (O(n⁴)).
+func TestSSSRLadder(t *testing.T) {
+	const n = 1000
+	m := &Molecule{}
+	for i := 0; i < 2*n; i++ {
+		m.AddAtom(Atom{Element: 6})
+	}
+	for i := 0; i < n; i++ {
+		m.AddBond(2*i, 2*i+1, OrderSingle)
+		if i+1 < n {
+			m.AddBond(2*i, 2*i+2, OrderSingle)
+			m.AddBond(2*i+1, 2*i+3, OrderSingle)
+		}
+	}
+	m.Perceive()
+	require.Equal(t, n-1, m.NumRings())
+	for _, r := range m.Rings() {
+		require.Len(t, r, 4)
+	}
+	// A macrocycle fused to small rings still needs its long cycle:
+	// a 41-ring sharing two bonds with a 5-ring.
+	big := "C1CCCC2CC(CC2)" + strings.Repeat("C", 34) + "1"
+	mm, err := ParseSMILES(big)
+	require.NoError(t, err)
+	var sizes []int
+	for _, r := range mm.Rings() {
+		sizes = append(sizes, len(r))
+	}
+	assert.Equal(t, []int{5, 41}, sizes)
 }

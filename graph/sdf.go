@@ -26,13 +26,28 @@ type SDFReader struct {
 	source string
 	line   int
 	done   bool
+
+	maxLines, maxBytes int // MaxRecordLines, MaxRecordBytes (lowered in tests)
 }
+
+// Limits on one SDF record (the lines before "$$$$"), which the reader
+// buffers whole: the header and counts lines, MaxAtoms atom lines and
+// MaxBonds bond lines, plus a margin for property and data lines
+// (V3000 BEGIN/END lines, M  CHG, "> <name>" fields). Bytes allow 80 per
+// atom line (V2000 atom lines are 69) and 40 per bond line (V2000: 21)
+// plus 16 MiB of properties. A longer record is rejected with an
+// ErrTooLarge ParseError naming the line where the limit was passed, and
+// the reader resumes after its "$$$$".
+const (
+	MaxRecordLines = 4 + MaxAtoms + MaxBonds + 100_000
+	MaxRecordBytes = 80*MaxAtoms + 40*MaxBonds + 16<<20
+)
 
 // NewSDFReader returns a reader of r; source names it in errors.
 func NewSDFReader(r io.Reader, source string) *SDFReader {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), maxMolLine)
-	return &SDFReader{sc: sc, source: source}
+	return &SDFReader{sc: sc, source: source, maxLines: MaxRecordLines, maxBytes: MaxRecordBytes}
 }
 
 // ReadSDF reads every record of an SD file; it stops at the first error.
@@ -59,6 +74,7 @@ func (r *SDFReader) Next() (*Molecule, error) {
 	// Collect the record's lines up to "$$$$" (or end of input).
 	var lines []string
 	start := r.line + 1
+	size := 0
 	for {
 		if !r.sc.Scan() {
 			r.done = true
@@ -74,6 +90,12 @@ func (r *SDFReader) Next() (*Molecule, error) {
 		t := strings.TrimRight(r.sc.Text(), "\r")
 		if strings.HasPrefix(t, "$$$$") {
 			break
+		}
+		size += len(t) + 1
+		if len(lines) >= r.maxLines || size > r.maxBytes {
+			pe := &ParseError{Source: r.source, Line: r.line, Msg: fmt.Sprintf("record longer than %d lines or %d bytes", r.maxLines, r.maxBytes), Err: ErrTooLarge}
+			r.skipRecord()
+			return nil, pe
 		}
 		lines = append(lines, t)
 	}
@@ -91,6 +113,17 @@ func (r *SDFReader) Next() (*Molecule, error) {
 	}
 	p := molParser{lines: lines, first: start, source: r.source}
 	return p.parse()
+}
+
+// skipRecord discards lines up to and including the next "$$$$".
+func (r *SDFReader) skipRecord() {
+	for r.sc.Scan() {
+		r.line++
+		if strings.HasPrefix(r.sc.Text(), "$$$$") {
+			return
+		}
+	}
+	r.done = true
 }
 
 type molParser struct {
@@ -311,11 +344,10 @@ func (p *molParser) parseV2000() error {
 		case strings.HasPrefix(l, "A  "), strings.HasPrefix(l, "V  "), strings.HasPrefix(l, "G  "):
 			p.i++ // the next line belongs to this entry
 		case strings.HasPrefix(l, "> "), strings.HasPrefix(l, ">\t"), l == ">":
-			// Data without M  END (old files): stop here.
-			return nil
+			return p.errf(p.i, 1, "expected \"M  END\" before the data items, found %q", truncate(l))
 		}
 	}
-	return nil
+	return p.errf(len(p.lines), 0, "expected \"M  END\", found end of record")
 }
 
 func atomFromSymbol(sym string) (Atom, bool) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -167,6 +168,11 @@ func TestSDFErrors(t *testing.T) {
 		{"selfbond", edit(7, "  1  1  1  0"), 8, "to itself", ErrSyntax},
 		{"dupbond", edit(8, "  2  1  1  0"), 9, "duplicate bond", ErrSyntax},
 		{"chg", edit(9, "M  CHG  2   1  -1\nM  END"), 10, "entry count", ErrSyntax},
+		// V2000 without M  END, like V3000: at the data items, or at the
+		// end of the record (truncated after the bond block).
+		{"noend-data", edit(9, "M  CHG  1   1   0"), 11, "expected \"M  END\"", ErrSyntax},
+		{"noend-eof", strings.Join(lines[:9], "\n") + "\n", 10, "expected \"M  END\"", ErrSyntax},
+		{"noend-dollars", strings.Join(lines[:9], "\n") + "\n$$$$\n", 10, "expected \"M  END\"", ErrSyntax},
 		{"v3000counts", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 10000000 0 0 0 0\n", 6, "COUNTS declares", ErrTooLarge},
 		{"v3000short", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 900000 0 0 0 0\n", 7, "has only", ErrSyntax},
 		{"v3000atom", "t\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 1 0 0 0 0\nM  V30 BEGIN ATOM\nM  V30 1 C x 0 0 0\n", 8, "expected a coordinate", ErrSyntax},
@@ -255,4 +261,36 @@ func TestSDF2DRoundTrip(t *testing.T) {
 			assertSameMolecule(t, recs[i], back[i], nil)
 		})
 	}
+}
+
+// TestSDFRecordLimit: a record longer than the reader's line or byte limit
+// is rejected with ErrTooLarge at the line where the limit was passed (it
+// used to be buffered whole), and reading resumes at the next record.
+func TestSDFRecordLimit(t *testing.T) {
+	water := "water\n  test\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n$$$$\n"
+	big := "big\n\n\n" + strings.Repeat("junk\n", 50) + "$$$$\n"
+	for _, tc := range []struct {
+		name               string
+		maxLines, maxBytes int
+		line               int
+	}{
+		{"lines", 20, 1 << 20, 21},
+		{"bytes", 1000, 200, 42}, // 4+1+1 bytes, then 5 per line: line 42 reaches 201
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewSDFReader(strings.NewReader(big+water), "big.sdf")
+			r.maxLines, r.maxBytes = tc.maxLines, tc.maxBytes
+			_, err := r.Next()
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.ErrorIs(t, err, ErrTooLarge)
+			assert.Equal(t, tc.line, pe.Line)
+			m, err := r.Next()
+			require.NoError(t, err)
+			assert.Equal(t, "water", m.Name)
+			_, err = r.Next()
+			assert.Equal(t, io.EOF, err)
+		})
+	}
+	assert.Greater(t, MaxRecordLines, MaxAtoms+MaxBonds)
 }

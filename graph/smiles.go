@@ -232,6 +232,9 @@ func (p *smilesParser) parse() error {
 	if haveBond {
 		return p.errf(len(s), "expected an atom after bond symbol, found end of input")
 	}
+	if s[len(s)-1] == '.' {
+		return p.errf(len(s), "expected an atom after '.', found end of input")
+	}
 	if len(stack) > 0 {
 		return p.errf(stackCol[len(stackCol)-1], "unclosed branch '('")
 	}

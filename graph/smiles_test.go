@@ -202,7 +202,8 @@ func TestSMILESErrors(t *testing.T) {
 		{"C12CC12", 7, "duplicates an existing bond", ErrSyntax},
 		{"()", 1, "expected an atom before '('", ErrSyntax},
 		{"C(C)(C)()", 9, "empty branch", ErrSyntax},
-		{"C.", 0, "", nil},
+		{"C.", 3, "expected an atom after '.'", ErrSyntax},
+		{"C.C.", 5, "expected an atom after '.'", ErrSyntax},
 		{".C", 1, "expected an atom before '.'", ErrSyntax},
 		{"C$C", 2, "quadruple bonds", ErrSyntax},
 		{"[C@SP1]", 3, "unsupported chirality", ErrSyntax},
@@ -264,4 +265,29 @@ func TestSMILESManyRings(t *testing.T) {
 	assertSameMolecule(t, m, m2, order)
 	_, err = ParseSMILES("C%(12")
 	assert.ErrorContains(t, err, "expected 1-5 digits")
+}
+
+// TestIsotopeFormula: isotope-labelled atoms are written apart, after the
+// unlabelled atoms of their element (RDKit CalcMolFormula with
+// separateIsotopes=True, abbreviateHIsotopes=False; its docstring gives
+// "CH2[2H][3H]O" for [2H]C([3H])O), while Formula merges them as RDKit's
+// default does. The weight uses isotope masses in both cases.
+func TestIsotopeFormula(t *testing.T) {
+	tests := []struct{ smiles, iso, plain string }{
+		{"[2H]C([2H])([2H])O", "CH[2H]3O", "CH4O"},
+		{"[2H]C([3H])O", "CH2[2H][3H]O", "CH4O"},
+		{"[13CH3]C", "C[13C]H6", "C2H6"},
+		{"[2H]C(Cl)(Cl)Cl", "C[2H]Cl3", "CHCl3"},
+		{"[2H]O[2H]", "[2H]2O", "H2O"},
+		{"CCO", "C2H6O", "C2H6O"},
+		{"[18OH-]", "H[18O]-", "HO-"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.smiles, func(t *testing.T) {
+			m, err := ParseSMILES(tc.smiles)
+			require.NoError(t, err)
+			assert.Equal(t, tc.iso, m.IsotopeFormula())
+			assert.Equal(t, tc.plain, m.Formula())
+		})
+	}
 }

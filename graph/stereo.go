@@ -51,37 +51,148 @@ func (m *Molecule) SymmetryClasses() []int {
 	if n == 0 {
 		return cls
 	}
-	buf := make([]int, 0, 16)
-	sig := make([][]int, n)
-	for iter := 0; iter < n; iter++ {
-		for i := range m.Atoms {
-			buf = buf[:0]
-			for _, nb := range m.adj[i] {
-				t := m.Bonds[nb.Bond].Order
-				if m.Bonds[nb.Bond].Aromatic {
-					t = OrderAromatic // Kekulé orders would break ring symmetry
+	return refineClasses(m, cls, numClasses)
+}
+
+// refineClasses refines the partition cls (classes 0..k-1) to the
+// coarsest one in which atoms of a class have, for every class S and bond
+// type t, the same number of neighbours in S over t-bonds: the fixed point
+// of the round-by-round refinement above (1-dimensional Weisfeiler–Leman).
+// It uses splitters as in Hopcroft's algorithm (Cardon & Crochemore,
+// Theor. Comput. Sci. 19, 85 (1982)): when a class is split, every part
+// but the largest is queued, so the work is O(bonds · log atoms) instead of
+// O(atoms · rounds), which is quadratic for chains. The classes are then
+// renumbered 0..k-1 in order of first atom.
+func refineClasses(m *Molecule, cls []int, k int) []int {
+	n := len(m.Atoms)
+	members := make([][]int, k)
+	pos := make([]int, n)
+	for i, c := range cls {
+		pos[i] = len(members[c])
+		members[c] = append(members[c], i)
+	}
+	btype := func(b int) int {
+		if m.Bonds[b].Aromatic {
+			return OrderAromatic // Kekulé orders would break ring symmetry
+		}
+		return m.Bonds[b].Order
+	}
+	const nt = 8
+	cnt := make([]int, nt*n)
+	touchedMark := make([]bool, n)
+	inWork := make([]bool, k)
+	work := make([]int, k)
+	for c := range work {
+		work[c] = c
+		inWork[c] = true
+	}
+	var touched, snapshot []int
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		inWork[s] = false
+		snapshot = append(snapshot[:0], members[s]...)
+		touched = touched[:0]
+		for _, u := range snapshot {
+			for _, nb := range m.adj[u] {
+				v := nb.Atom
+				if !touchedMark[v] {
+					touchedMark[v] = true
+					touched = append(touched, v)
 				}
-				buf = append(buf, cls[nb.Atom]*8+t)
+				cnt[nt*v+btype(nb.Bond)]++
 			}
-			sort.Ints(buf)
-			sig[i] = append(append(sig[i][:0], cls[i]), buf...)
 		}
-		sort.Slice(order, func(x, y int) bool {
-			return slices.Compare(sig[order[x]], sig[order[y]]) < 0
-		})
-		next := make([]int, n)
-		k := 0
-		for x, i := range order {
-			if x > 0 && slices.Compare(sig[i], sig[order[x-1]]) != 0 {
-				k++
+		// Touched atoms by class, classes in increasing order.
+		byClass := map[int][]int{}
+		var classes []int
+		for _, v := range touched {
+			c := cls[v]
+			if _, ok := byClass[c]; !ok {
+				classes = append(classes, c)
 			}
-			next[i] = k
+			byClass[c] = append(byClass[c], v)
 		}
-		cls = next
-		if k+1 == numClasses {
-			break
+		slices.Sort(classes)
+		for _, c := range classes {
+			tv := byClass[c]
+			groups := map[[nt]int][]int{}
+			for _, v := range tv {
+				var key [nt]int
+				copy(key[:], cnt[nt*v:nt*v+nt])
+				groups[key] = append(groups[key], v)
+			}
+			if len(groups) == 1 && len(tv) == len(members[c]) {
+				continue // every atom of c sees s alike
+			}
+			// Parts: the untouched atoms (zero counts), then the touched
+			// groups in key order. The touched atoms are swap-removed from
+			// members[c] (pos holds each atom's index there), so a split
+			// costs the touched atoms, not the size of c.
+			var parts [][]int
+			l := members[c]
+			for _, v := range tv {
+				i, last := pos[v], l[len(l)-1]
+				l[i], pos[last] = last, i
+				l = l[:len(l)-1]
+			}
+			members[c] = l
+			hasRest := len(l) > 0
+			if hasRest {
+				parts = append(parts, l)
+			}
+			keys := make([][nt]int, 0, len(groups))
+			for key := range groups {
+				keys = append(keys, key)
+			}
+			slices.SortFunc(keys, func(a, b [nt]int) int { return slices.Compare(a[:], b[:]) })
+			for _, key := range keys {
+				parts = append(parts, groups[key])
+			}
+			largest := 0
+			for j, p := range parts {
+				if len(p) > len(parts[largest]) {
+					largest = j
+				}
+			}
+			for j, p := range parts {
+				id := c
+				if j != largest {
+					id = len(members)
+					members = append(members, nil)
+					inWork = append(inWork, false)
+				}
+				members[id] = p
+				if !(hasRest && j == 0 && id == c) { // the kept rest is in place
+					for x, v := range p {
+						cls[v], pos[v] = id, x
+					}
+				}
+				if j != largest || inWork[c] && id == c {
+					if !inWork[id] {
+						inWork[id] = true
+						work = append(work, id)
+					}
+				}
+			}
 		}
-		numClasses = k + 1
+		for _, v := range touched {
+			touchedMark[v] = false
+			clear(cnt[nt*v : nt*v+nt])
+		}
+	}
+	// Renumber by first atom.
+	ren := make([]int, len(members))
+	for i := range ren {
+		ren[i] = -1
+	}
+	next := 0
+	for i, c := range cls {
+		if ren[c] < 0 {
+			ren[c] = next
+			next++
+		}
+		cls[i] = ren[c]
 	}
 	return cls
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,14 @@ import (
 // ConnectTheDots, Meng & Lewis, J. Comput. Chem. 12, 891 (1991)).
 const BondTolerance = 0.45
 
+// MinAtomDistance is the smallest distance in Å allowed between two atoms
+// of an XYZ frame: the reader rejects a frame with two atoms closer than
+// this (0.4 Å, the lower bound of Open Babel's bonding rule; the shortest
+// real bond, H–H, is 0.74 Å), naming the line of the second atom.
+// Because of it, a grid cell of PerceiveBonds holds a bounded number of
+// atoms and bond perception stays linear.
+const MinAtomDistance = 0.4
+
 // XYZReader reads XYZ files: frames of "natoms", a comment line (the
 // molecule's name) and natoms lines "Symbol x y z". Bonds are perceived
 // from covalent radii and bond orders assigned by valence (PerceiveBonds).
@@ -25,6 +34,7 @@ type XYZReader struct {
 	sc     *bufio.Scanner
 	source string
 	line   int
+	resync bool // after an error: skip to the next line that is a count
 }
 
 // NewXYZReader returns a reader of r; source names it in errors.
@@ -53,7 +63,18 @@ func (r *XYZReader) errf(line, col int, format string, args ...any) error {
 }
 
 // Next returns the next frame as a Molecule with one conformer, or io.EOF.
+// After an error, the next call resumes at the next line holding only a
+// non-negative integer (the count line of a frame), so one bad frame
+// gives one error.
 func (r *XYZReader) Next() (*Molecule, error) {
+	m, err := r.next()
+	if err != nil && err != io.EOF {
+		r.resync = true
+	}
+	return m, err
+}
+
+func (r *XYZReader) next() (*Molecule, error) {
 	var head string
 	for {
 		l, ok, err := r.scan()
@@ -63,10 +84,18 @@ func (r *XYZReader) Next() (*Molecule, error) {
 		if !ok {
 			return nil, io.EOF
 		}
-		if strings.TrimSpace(l) != "" {
-			head = l
-			break
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
 		}
+		if r.resync {
+			if n, err := strconv.Atoi(t); err != nil || n < 0 {
+				continue
+			}
+			r.resync = false
+		}
+		head = l
+		break
 	}
 	headLine := r.line
 	t := strings.TrimSpace(head)
@@ -119,11 +148,42 @@ func (r *XYZReader) Next() (*Molecule, error) {
 		m.AddAtom(Atom{Element: z})
 		conf = append(conf, r3.Vec{X: xyz[0], Y: xyz[1], Z: xyz[2]})
 	}
+	if j, i := tooClose(conf); j >= 0 {
+		return nil, r.errf(headLine+2+j, 0, "atom %d is closer than %.1f Å to atom %d", j+1, MinAtomDistance, i+1)
+	}
 	m.Conformers = [][]r3.Vec{conf}
 	PerceiveBonds(m, conf)
 	m.Perceive()
 	m.AssignStereoFromConformer(0)
 	return m, nil
+}
+
+// tooClose returns the first atom j (in input order) lying closer than
+// MinAtomDistance to an earlier atom i, or -1, -1. A grid of cells of side
+// MinAtomDistance holds at most a few mutually distant atoms per cell, so
+// the search is linear in the number of atoms.
+func tooClose(conf []r3.Vec) (j, i int) {
+	type key [3]int64
+	grid := make(map[key][]int, len(conf))
+	kf := func(p r3.Vec) key {
+		return key{int64(math.Floor(p.X / MinAtomDistance)), int64(math.Floor(p.Y / MinAtomDistance)), int64(math.Floor(p.Z / MinAtomDistance))}
+	}
+	for j, p := range conf {
+		k := kf(p)
+		for dx := int64(-1); dx <= 1; dx++ {
+			for dy := int64(-1); dy <= 1; dy++ {
+				for dz := int64(-1); dz <= 1; dz++ {
+					for _, i := range grid[key{k[0] + dx, k[1] + dy, k[2] + dz}] {
+						if r3.Norm(r3.Sub(conf[i], p)) < MinAtomDistance {
+							return j, i
+						}
+					}
+				}
+			}
+		}
+		grid[k] = append(grid[k], j)
+	}
+	return -1, -1
 }
 
 // ReadXYZ reads every frame of an XYZ file.
@@ -149,7 +209,9 @@ func ReadXYZ(r io.Reader, source string) ([]*Molecule, error) {
 // unsaturated neighbours gets a double (then triple) bond to its first such
 // neighbour. Atoms left unsaturated keep their missing valence as implicit
 // hydrogens. The order assignment is a heuristic: charged species and
-// unusual valences may come out wrong.
+// unusual valences may come out wrong. Pairs of atoms closer than
+// MinAtomDistance are not bonded; the work is linear in the number of atoms
+// only when no two atoms are that close (XYZReader rejects such frames).
 func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 	n := len(m.Atoms)
 	if n == 0 {
@@ -180,7 +242,7 @@ func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 						}
 						d := r3.Norm(r3.Sub(conf[j], p))
 						lim := CovalentRadius(m.Atoms[i].Element) + CovalentRadius(m.Atoms[j].Element) + BondTolerance
-						if d > 0.4 && d < lim && m.BondBetween(i, j) < 0 {
+						if d >= MinAtomDistance && d < lim && m.BondBetween(i, j) < 0 {
 							m.AddBond(i, j, OrderSingle)
 						}
 					}
@@ -203,35 +265,74 @@ func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 			}
 		}
 	}
-	// Multiple bonds only between unsaturated atoms with room.
-	for round := 0; round < 2; round++ {
-		for {
-			best, bestN := -1, math.MaxInt
-			for i := range m.Atoms {
-				if free[i] == 0 {
-					continue
+	// Multiple bonds only between unsaturated atoms with room. c[i] counts
+	// the neighbours j of i with free[j] > 0 over bonds below triple; the
+	// next atom raised is the one with the smallest c[i] > 0 (lowest index
+	// on ties), taken from a heap with lazy deletion and c kept up to date
+	// incrementally, so the loop is O(n log n) rather than O(n · bonds).
+	c := make([]int, n)
+	h := &pairHeap{}
+	for i := range m.Atoms {
+		if free[i] == 0 {
+			continue
+		}
+		for _, nb := range m.adj[i] {
+			if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+				c[i]++
+			}
+		}
+		if c[i] > 0 {
+			heap.Push(h, [2]int{c[i], i})
+		}
+	}
+	dec := func(y int) {
+		c[y]--
+		if c[y] > 0 && free[y] > 0 {
+			heap.Push(h, [2]int{c[y], y})
+		}
+	}
+	saturated := func(x, skip int) {
+		for _, nb := range m.adj[x] {
+			if nb.Bond != skip && free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+				dec(nb.Atom)
+			}
+		}
+	}
+	for h.Len() > 0 {
+		e := heap.Pop(h).([2]int)
+		best := e[1]
+		if free[best] == 0 || c[best] != e[0] {
+			continue // stale entry
+		}
+		for _, nb := range m.adj[best] {
+			j, k := nb.Atom, nb.Bond
+			if free[j] == 0 || m.Bonds[k].Order >= OrderTriple {
+				continue
+			}
+			m.Bonds[k].Order++
+			free[best]--
+			free[j]--
+			if m.Bonds[k].Order == OrderTriple {
+				dec(best)
+				dec(j)
+			} else {
+				if free[j] == 0 {
+					dec(best)
 				}
-				c := 0
-				for _, nb := range m.adj[i] {
-					if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
-						c++
-					}
-				}
-				if c > 0 && c < bestN {
-					best, bestN = i, c
+				if free[best] == 0 {
+					dec(j)
 				}
 			}
-			if best < 0 {
-				break
+			if free[best] == 0 {
+				saturated(best, k)
 			}
-			for _, nb := range m.adj[best] {
-				if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
-					m.Bonds[nb.Bond].Order++
-					free[best]--
-					free[nb.Atom]--
-					break
-				}
+			if free[j] == 0 {
+				saturated(j, k)
 			}
+			if c[best] > 0 && free[best] > 0 {
+				heap.Push(h, [2]int{c[best], best})
+			}
+			break
 		}
 	}
 	for i := range m.Atoms {
@@ -257,4 +358,20 @@ func WriteXYZ(w io.Writer, m *Molecule) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// pairHeap is a min-heap of (key, atom) pairs ordered lexicographically.
+type pairHeap [][2]int
+
+func (h pairHeap) Len() int { return len(h) }
+func (h pairHeap) Less(i, j int) bool {
+	return h[i][0] < h[j][0] || h[i][0] == h[j][0] && h[i][1] < h[j][1]
+}
+func (h pairHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *pairHeap) Push(x any)   { *h = append(*h, x.([2]int)) }
+func (h *pairHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -3,11 +3,14 @@ package graph
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r3"
 )
 
 // TestXYZRoundTrip: writing the RDKit conformers as XYZ and reading them
@@ -83,4 +86,192 @@ func TestXYZErrors(t *testing.T) {
 			assert.Contains(t, pe.Msg, tc.msg)
 		})
 	}
+}
+
+// TestXYZCoincidentAtoms: atoms closer than MinAtomDistance are rejected
+// with the line of the second atom (they used to be left unbonded, and
+// 40000 coincident atoms took 27 s, O(n²) in one grid cell).
+func TestXYZCoincidentAtoms(t *testing.T) {
+	t.Run("pair", func(t *testing.T) {
+		in := "3\nw\nO 0 0 0\nH 0.96 0 0\nH 0.96 0.1 0\n"
+		_, err := ReadXYZ(strings.NewReader(in), "w.xyz")
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 5, pe.Line)
+		assert.Contains(t, pe.Msg, "atom 3")
+	})
+	t.Run("many", func(t *testing.T) {
+		const n = 40000
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d\nc\n", n)
+		for i := 0; i < n; i++ {
+			b.WriteString("C 0.0 0.0 0.0\n")
+		}
+		_, err := ReadXYZ(strings.NewReader(b.String()), "c.xyz")
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 4, pe.Line)
+	})
+	t.Run("dense-but-valid", func(t *testing.T) {
+		// A 12³ cubic lattice of H at 0.5 Å spacing (all pairs at least
+		// MinAtomDistance apart): the grid finds exactly the pairs of the
+		// brute-force O(n²) rule.
+		const k = 12
+		var conf []r3.Vec
+		m := &Molecule{}
+		for x := 0; x < k; x++ {
+			for y := 0; y < k; y++ {
+				for z := 0; z < k; z++ {
+					m.AddAtom(Atom{Element: 1})
+					conf = append(conf, r3.Vec{X: 0.5 * float64(x), Y: 0.5 * float64(y), Z: 0.5 * float64(z)})
+				}
+			}
+		}
+		PerceiveBonds(m, conf)
+		want := 0
+		lim := 2*CovalentRadius(1) + BondTolerance
+		for i := range conf {
+			for j := i + 1; j < len(conf); j++ {
+				if d := r3.Norm(r3.Sub(conf[i], conf[j])); d >= MinAtomDistance && d < lim {
+					want++
+				}
+			}
+		}
+		assert.Equal(t, want, len(m.Bonds))
+	})
+}
+
+// bruteOrders is the original O(n · bonds) bond-order loop of
+// PerceiveBonds, kept as the reference for the heap version.
+func bruteOrders(m *Molecule) {
+	free := make([]int, len(m.Atoms))
+	for i, a := range m.Atoms {
+		vals := elements[a.Element].valences
+		if a.Element == 1 || vals == nil {
+			continue
+		}
+		d := len(m.adj[i])
+		for _, v := range vals {
+			if v >= d {
+				free[i] = v - d
+				break
+			}
+		}
+	}
+	for {
+		best, bestN := -1, 1<<62
+		for i := range m.Atoms {
+			if free[i] == 0 {
+				continue
+			}
+			c := 0
+			for _, nb := range m.adj[i] {
+				if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+					c++
+				}
+			}
+			if c > 0 && c < bestN {
+				best, bestN = i, c
+			}
+		}
+		if best < 0 {
+			break
+		}
+		for _, nb := range m.adj[best] {
+			if free[nb.Atom] > 0 && m.Bonds[nb.Bond].Order < OrderTriple {
+				m.Bonds[nb.Bond].Order++
+				free[best]--
+				free[nb.Atom]--
+				break
+			}
+		}
+	}
+	for i := range m.Atoms {
+		m.Atoms[i].ImplicitH = free[i]
+	}
+}
+
+func carbonChain(n int) ([]r3.Vec, *Molecule) {
+	m := &Molecule{}
+	conf := make([]r3.Vec, n)
+	for i := range conf {
+		m.AddAtom(Atom{Element: 6})
+		conf[i] = r3.Vec{X: 1.5 * float64(i), Y: 0.3 * float64(i%2)}
+	}
+	return conf, m
+}
+
+// TestPerceiveBondOrders: the heap-driven bond-order assignment gives the
+// same orders and implicit hydrogens as the original quadratic loop on
+// the RDKit conformers and on H-free carbon chains, and a 20000-carbon
+// chain (31 s with the quadratic loop) is handled.
+func TestPerceiveBondOrders(t *testing.T) {
+	check := func(t *testing.T, m *Molecule, conf []r3.Vec) {
+		got := &Molecule{}
+		ref := &Molecule{}
+		for _, a := range m.Atoms {
+			got.AddAtom(Atom{Element: a.Element})
+			ref.AddAtom(Atom{Element: a.Element})
+		}
+		PerceiveBonds(got, conf)
+		for _, b := range got.Bonds {
+			ref.AddBond(b.Begin, b.End, OrderSingle)
+		}
+		bruteOrders(ref)
+		for k := range got.Bonds {
+			assert.Equal(t, ref.Bonds[k].Order, got.Bonds[k].Order, "bond %d", k)
+		}
+		for i := range got.Atoms {
+			assert.Equal(t, ref.Atoms[i].ImplicitH, got.Atoms[i].ImplicitH, "atom %d", i)
+		}
+	}
+	for _, r := range readSDFFile(t, "testdata/conformers.sdf") {
+		t.Run(r.Name, func(t *testing.T) { check(t, r, r.Conformers[0]) })
+	}
+	for _, n := range []int{2, 3, 4, 5, 6, 7, 200} {
+		t.Run(fmt.Sprintf("chain%d", n), func(t *testing.T) {
+			conf, m := carbonChain(n)
+			check(t, m, conf)
+		})
+	}
+	t.Run("chain20000", func(t *testing.T) {
+		conf, m := carbonChain(20000)
+		PerceiveBonds(m, conf)
+		require.Len(t, m.Bonds, 19999)
+		// Reference: the pattern of the 200-chain (checked against the
+		// quadratic loop above) repeats; compare the first 100 bonds.
+		c2, m2 := carbonChain(200)
+		PerceiveBonds(m2, c2)
+		for k := 0; k < 100; k++ {
+			assert.Equal(t, m2.Bonds[k].Order, m.Bonds[k].Order, "bond %d", k)
+		}
+	})
+}
+
+// TestXYZResync: after a bad frame the reader skips to the next count
+// line, so each bad frame gives one error (it used to give one per
+// following line), and the good frames around it are read.
+func TestXYZResync(t *testing.T) {
+	in := "1\nfirst\nHe 0 0 0\n" +
+		"x\nbad header\nC 0 0 0\nC 1.5 0 0\n" + // bad count line
+		"2\nbad atom\nC 0 0 0\nQq 1.5 0 0\nC 3 0 0\n" + // bad element, one stray line
+		"1\nlast\nNe 0 0 0\n"
+	r := NewXYZReader(strings.NewReader(in), "r.xyz")
+	var names []string
+	var lines []int
+	for {
+		m, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			lines = append(lines, pe.Line)
+			continue
+		}
+		require.NoError(t, err)
+		names = append(names, m.Name)
+	}
+	assert.Equal(t, []string{"first", "last"}, names)
+	assert.Equal(t, []int{4, 11}, lines)
 }
