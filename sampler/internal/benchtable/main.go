@@ -1,5 +1,5 @@
 // Command benchtable prints the baseline benchmark table of
-// sampler/NOTES-for-lead.md: every baseline on mw5, twomodes, manymodes,
+// BENCHMARKS.md: every baseline on mw5, twomodes, manymodes,
 // gmm40, funnel10 and vmf-s2 at about 10⁶ energy evaluations each, with
 // |log Ẑ − log Z|, ESS/N, mode coverage, energy distance to exact samples
 // and wall time.
