@@ -57,30 +57,20 @@ type BrownianOptions struct {
 	Start     []float64
 }
 
-// MomentCheck compares a Monte Carlo mean with its exact value (the JSON
-// form matches internal/draw.MomentResult).
-type MomentCheck struct {
-	Name   string  `json:"name"`    // the statistic, e.g. "E<x0,X_T>"
-	Mean   float64 `json:"mean"`    // sample mean
-	StdErr float64 `json:"std_err"` // its standard error
-	Exact  float64 `json:"exact"`   // exact value for Brownian motion (manifolds.md)
-	Z      float64 `json:"z"`       // (Mean − Exact)/StdErr; |Z| > 4 signals a wrong scheme or too coarse a grid
-}
-
 // BrownianReport is the outcome of SimulateBrownian: the samples X_T (N·Dim
 // values) and the moment checks, for a CLI to print (or marshal as JSON)
 // and to write with internal/fileio.WriteMatrixFile.
 type BrownianReport struct {
-	Space     string        `json:"space"`
-	Method    string        `json:"method"`
-	T         float64       `json:"t"`
-	Steps     int           `json:"steps"`
-	Particles int           `json:"particles"`
-	Seed      uint64        `json:"seed"`
-	Dim       int           `json:"dim"` // ambient dimension of a sample
-	Start     []float64     `json:"start"`
-	Samples   []float64     `json:"-"` // Particles × Dim values
-	Moments   []MomentCheck `json:"moments"`
+	Space     string                 `json:"space"`
+	Method    string                 `json:"method"`
+	T         float64                `json:"t"`
+	Steps     int                    `json:"steps"`
+	Particles int                    `json:"particles"`
+	Seed      uint64                 `json:"seed"`
+	Dim       int                    `json:"dim"` // ambient dimension of a sample
+	Start     []float64              `json:"start"`
+	Samples   []float64              `json:"-"` // Particles × Dim values
+	Moments   []manifold.MomentCheck `json:"moments"`
 }
 
 // SimulateBrownian runs standard Brownian motion (generator ½Δ) on the
@@ -134,33 +124,6 @@ func SimulateBrownian(o BrownianOptions) (*BrownianReport, error) {
 	rep := &BrownianReport{Space: o.Space, Method: strings.TrimPrefix(fmt.Sprintf("%T", meth), "controlsde."),
 		T: o.T, Steps: o.Steps, Particles: o.Particles, Seed: o.Seed, Dim: d,
 		Start: append([]float64(nil), x0...), Samples: res.X}
-	for _, mo := range manifold.BrownianMoments(m, x0, o.T) {
-		mean, se := meanOf(res, mo.Stat)
-		z := 0.0
-		if se > 0 {
-			z = (mean - mo.Exact) / se
-		}
-		rep.Moments = append(rep.Moments, MomentCheck{Name: mo.Name, Mean: mean, StdErr: se, Exact: mo.Exact, Z: z})
-	}
+	rep.Moments = manifold.CheckMoments(res.X, d, manifold.BrownianMoments(m, x0, o.T))
 	return rep, nil
-}
-
-// meanOf returns the sample mean of f over the final states of r and its
-// standard error.
-func meanOf(r *Result, f func(x []float64) float64) (mean, se float64) {
-	n := float64(r.N)
-	var m float64
-	for i := 0; i < r.N; i++ {
-		m += f(r.X[i*r.Dim : (i+1)*r.Dim])
-	}
-	m /= n
-	var v float64
-	for i := 0; i < r.N; i++ {
-		e := f(r.X[i*r.Dim:(i+1)*r.Dim]) - m
-		v += e * e
-	}
-	if r.N > 1 {
-		v /= n - 1
-	}
-	return m, math.Sqrt(v / n)
 }

@@ -166,3 +166,48 @@ func BrownianMoments(m Manifold, x0 []float64, t float64) []Moment {
 	}
 	return nil
 }
+
+// MomentCheck compares the sample mean of a Moment's statistic with its
+// exact expectation.
+type MomentCheck struct {
+	Name   string  `json:"name"`
+	Mean   float64 `json:"mean"`    // sample mean
+	StdErr float64 `json:"std_err"` // its standard error s/√n
+	Exact  float64 `json:"exact"`
+	// Z is (Mean − Exact)/StdErr (0 when StdErr is 0); |Z| > 4 signals a
+	// wrong sampler or a discretisation bias larger than the Monte Carlo
+	// error (a false alarm has probability 6e-5 for a normal mean).
+	Z float64 `json:"z"`
+}
+
+// CheckMoments evaluates each moment on the n = len(batch)/dim points of
+// batch (dim values each, back to back) and compares the sample mean with
+// the exact value.
+func CheckMoments(batch []float64, dim int, moments []Moment) []MomentCheck {
+	if dim <= 0 || len(batch)%dim != 0 {
+		panic("manifold: CheckMoments: batch length not a multiple of dim")
+	}
+	n := len(batch) / dim
+	out := make([]MomentCheck, 0, len(moments))
+	for _, mo := range moments {
+		var sum float64
+		for i := 0; i < n; i++ {
+			sum += mo.Stat(batch[i*dim : (i+1)*dim])
+		}
+		mean := sum / float64(n)
+		var ss float64
+		for i := 0; i < n; i++ {
+			e := mo.Stat(batch[i*dim:(i+1)*dim]) - mean
+			ss += e * e
+		}
+		c := MomentCheck{Name: mo.Name, Mean: mean, Exact: mo.Exact}
+		if n > 1 {
+			c.StdErr = math.Sqrt(ss / float64(n-1) / float64(n))
+		}
+		if c.StdErr > 0 {
+			c.Z = (mean - mo.Exact) / c.StdErr
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -109,3 +109,14 @@ func TestBrownianMomentsProductAndUniform(t *testing.T) {
 	}
 	require.Nil(t, BrownianMoments(NewEuclidean(2), []float64{0, 0}, math.Inf(1)))
 }
+
+func TestCheckMoments(t *testing.T) {
+	// Batch of the 1-D points 1, 2, 3, 4: mean 2.5, s² = 5/3, se = √(5/12).
+	batch := []float64{1, 2, 3, 4}
+	ms := CheckMoments(batch, 1, []Moment{{Name: "x", Exact: 2, Stat: func(x []float64) float64 { return x[0] }}})
+	require.Len(t, ms, 1)
+	require.InDelta(t, 2.5, ms[0].Mean, 1e-15)
+	require.InDelta(t, math.Sqrt(5.0/12), ms[0].StdErr, 1e-15)
+	require.InDelta(t, 0.5/math.Sqrt(5.0/12), ms[0].Z, 1e-14)
+	require.Panics(t, func() { CheckMoments(batch, 3, nil) })
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -54,15 +53,7 @@ Samples are identical for a given --seed on any number of cores.`,
 			}
 			fmt.Fprintf(w, "%s on %s (dim %d): n = %d, seed = %d\n", sum.Dist, sum.Manifold, sum.Dim, sum.N, sum.Seed)
 			fmt.Fprintf(w, "mean log density: %.6g\n", sum.MeanLogProb)
-			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "moment\tsample mean\tstd err\texact\tz")
-			for _, m := range sum.Moments {
-				fmt.Fprintf(tw, "%s\t%.6f\t%.2g\t%.6f\t%+.2f\n", m.Name, m.Mean, m.StdErr, m.Exact, m.Z)
-			}
-			if out != "" {
-				fmt.Fprintf(tw, "samples written to %s\n", out)
-			}
-			return tw.Flush()
+			return printMoments(w, sum.Moments, out)
 		},
 	}
 	f := cmd.Flags()

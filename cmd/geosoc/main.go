@@ -11,8 +11,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/geosoc/geosoc/manifold"
 )
 
 func main() {
@@ -53,4 +56,18 @@ SDEs whose path weights say how far samples are from their target.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newDrawCmd(), newSimulateCmd(), newTargetsCmd(), newMolCmd(), newConvertCmd(), newSampleCmd(), newTrainCmd())
 	return root
+}
+
+// printMoments writes the moment checks as a table, then where the samples
+// went (if out is set).
+func printMoments(w io.Writer, ms []manifold.MomentCheck, out string) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "moment\tsample mean\tstd err\texact\tz")
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t%.6f\t%.2g\t%.6f\t%+.2f\n", m.Name, m.Mean, m.StdErr, m.Exact, m.Z)
+	}
+	if out != "" {
+		fmt.Fprintf(tw, "samples written to %s\n", out)
+	}
+	return tw.Flush()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -49,15 +48,7 @@ is identical on any number of cores.`,
 			}
 			fmt.Fprintf(w, "Brownian motion on %s by %s: T = %g, %d steps, %d particles, seed %d\n",
 				rep.Space, rep.Method, rep.T, rep.Steps, rep.Particles, rep.Seed)
-			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "moment\tsample mean\tstd err\texact\tz")
-			for _, m := range rep.Moments {
-				fmt.Fprintf(tw, "%s\t%.6f\t%.2g\t%.6f\t%+.2f\n", m.Name, m.Mean, m.StdErr, m.Exact, m.Z)
-			}
-			if out != "" {
-				fmt.Fprintf(tw, "samples written to %s\n", out)
-			}
-			return tw.Flush()
+			return printMoments(w, rep.Moments, out)
 		},
 	}
 	f := cmd.Flags()

@@ -95,25 +95,15 @@ func dotv(a, b []float64) float64 {
 	return s
 }
 
-// MomentResult compares a sample mean with its exact value.
-type MomentResult struct {
-	Name   string  `json:"name"`
-	Mean   float64 `json:"mean"`
-	StdErr float64 `json:"std_err"`
-	Exact  float64 `json:"exact"`
-	// Z is (Mean − Exact)/StdErr; |Z| > 4 signals a wrong sampler.
-	Z float64 `json:"z"`
-}
-
 // Summary reports a run.
 type Summary struct {
-	Manifold    string         `json:"manifold"`
-	Dist        string         `json:"dist"`
-	N           int            `json:"n"`
-	Seed        uint64         `json:"seed"`
-	Dim         int            `json:"dim"`
-	MeanLogProb float64        `json:"mean_log_prob"`
-	Moments     []MomentResult `json:"moments"`
+	Manifold    string                 `json:"manifold"`
+	Dist        string                 `json:"dist"`
+	N           int                    `json:"n"`
+	Seed        uint64                 `json:"seed"`
+	Dim         int                    `json:"dim"`
+	MeanLogProb float64                `json:"mean_log_prob"`
+	Moments     []manifold.MomentCheck `json:"moments"`
 }
 
 // blockSize is the number of draws that share one random stream. Streams
@@ -168,33 +158,6 @@ func Run(spec Spec) ([]float64, Summary, error) {
 		s.MeanLogProb += v
 	}
 	s.MeanLogProb /= float64(spec.N)
-	vals := make([]float64, spec.N)
-	for _, mo := range l.moments {
-		for i := range vals {
-			vals[i] = mo.Stat(out[i*d : (i+1)*d])
-		}
-		mean, se := meanStdErr(vals)
-		z := 0.0
-		if se > 0 {
-			z = (mean - mo.Exact) / se
-		}
-		s.Moments = append(s.Moments, MomentResult{Name: mo.Name, Mean: mean, StdErr: se, Exact: mo.Exact, Z: z})
-	}
+	s.Moments = manifold.CheckMoments(out, d, l.moments)
 	return out, s, nil
-}
-
-func meanStdErr(v []float64) (mean, se float64) {
-	n := float64(len(v))
-	for _, x := range v {
-		mean += x
-	}
-	mean /= n
-	if len(v) < 2 {
-		return mean, 0
-	}
-	var ss float64
-	for _, x := range v {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / (n - 1) / n)
 }
