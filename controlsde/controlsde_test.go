@@ -773,3 +773,14 @@ func (n nanTarget) GradLogDensity(dst, x []float64) float64 {
 	dst[0] = 0
 	return n.LogDensity(x)
 }
+
+func TestInfiniteNoiseRejected(t *testing.T) {
+	// The cosine schedule's ∫σ² diverges at t = 1: a Brownian reference
+	// on a grid ending there has infinite noise and must be refused rather
+	// than produce NaN.
+	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(1), Sigma: Cosine{Offset: 0.008}}}
+	_, err := Simulate(p, &Settings{Grid: UniformGrid(10, 0, 1), Particles: 4}, nil)
+	require.ErrorIs(t, err, ErrProblem)
+	_, err = Simulate(p, &Settings{Grid: UniformGrid(10, 0, 0.9), Particles: 4}, nil)
+	require.NoError(t, err)
+}

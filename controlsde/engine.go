@@ -82,10 +82,19 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 	if p.Reference.StartVariance > 0 && !isEuclidean(m) {
 		return nil, fmt.Errorf("%w: StartVariance needs Euclidean space, have %T", ErrProblem, m)
 	}
+	sch := p.Reference.sigma()
+	for k := 1; k < len(s.Grid) && p.Reference.OUVariance <= 0; k++ {
+		// A schedule whose integral diverges on the grid (Cosine ending at
+		// t = 1) has no Brownian reference there: its noise is infinite.
+		// (With an OU/VP drift the process still has a limit law.)
+		if dnu := sch.Integral(s.Grid[k]) - sch.Integral(s.Grid[k-1]); math.IsInf(dnu, 0) || math.IsNaN(dnu) {
+			return nil, fmt.Errorf("%w: the noise variance ∫σ² over [%g, %g] is %g", ErrProblem, s.Grid[k-1], s.Grid[k], dnu)
+		}
+	}
 	if err := method.prepare(&p); err != nil {
 		return nil, err
 	}
-	e := &engine{p: &p, s: s, method: method, m: m, d: d, n: s.Particles, sch: p.Reference.sigma()}
+	e := &engine{p: &p, s: s, method: method, m: m, d: d, n: s.Particles, sch: sch}
 	switch m.(type) {
 	case manifold.Euclidean:
 		e.flat = true

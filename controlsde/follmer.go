@@ -152,7 +152,10 @@ type Follmer struct {
 }
 
 // NewFollmer returns the Föllmer drift for target γ under the reference
-// σ(t) dW on [0, T] from 0.
+// σ(t) dW on [0, T] from 0. It is the optimal control only for that
+// reference and a grid from 0 to T: with another start, grid or drift it is
+// still a valid control (the path weights stay correct) but no longer gives
+// zero-variance weights.
 func NewFollmer(target *GaussianMixture, sigma Schedule, T float64) *Follmer {
 	if sigma == nil {
 		sigma = Constant{S: 1}

@@ -168,7 +168,11 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 // u(t+Δt, X̃)): the running cost is ½|u|²Δt and the stochastic term
 // u·(ΔW + (ū − u)Δt), u = u(t, X), so that log w = −(Σ u·(ΔW + ūΔt) −
 // ½|u|²Δt + g). They are consistent as Δt → 0 but not exact for the
-// discrete chain (its transition is not Gaussian). Using ū in u·ΔW
+// discrete chain (its transition is not Gaussian): log Ẑ and the ELBO carry
+// an O(Δt) bias, and the ELBO can exceed log Z (measured with the Föllmer
+// oracle on a two-mode mixture, log Z = 1.5: ELBO 1.565 at 20 steps, 1.516
+// at 100, 1.502 at 1000). Use EulerMaruyama or Exact when the weights
+// matter. Using ū in u·ΔW
 // instead would add the Stratonovich correction σ̄Δt ∇·u per step, an O(1)
 // bias.
 type Heun struct{}

@@ -252,7 +252,9 @@ type Settings struct {
 	Particles int
 	// Seed determines every random number: particle i draws from its own
 	// PCG stream derived from (Seed, i), so results are identical for any
-	// GOMAXPROCS, Workers and Block.
+	// GOMAXPROCS, Workers and Block. (After a divergence the partial
+	// result and which particle is reported depend on Block: a block stops
+	// as a unit at its first divergent step.)
 	Seed uint64
 	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
 	Workers int

@@ -12,8 +12,12 @@ import (
 //	ELBO  = mean(log w) ≤ log Z,
 //	ESS/N = (Σw)² / (N Σw²).
 //
-// LogZStdErr is the delta-method standard error of log Ẑ,
-// sd(w)/(√N mean(w)), computed stably from the log-weights.
+// ELBO is mean(log w) as in soc.md; targets.md writes it
+// −mean(Σ½|u|²Δt + g), which drops the zero-mean term Σu·ΔW: both have the
+// same expectation, the latter a smaller variance (RunningCost and
+// TerminalCost in Result give it directly). LogZStdErr is the delta-method
+// standard error of log Ẑ, sd(w)/(√N mean(w)), computed stably from the
+// log-weights.
 type Estimates struct {
 	LogZ       float64
 	LogZStdErr float64

@@ -44,7 +44,7 @@ Samples are identical for a given --seed on any number of cores.`,
 					header[i] = "x" + strconv.Itoa(i)
 				}
 				if err := fileio.WriteMatrixFile(out, header, samples, d); err != nil {
-					return fmt.Errorf("writing %s: %v", out, err)
+					return fmt.Errorf("writing %s: %w", out, err)
 				}
 			}
 			w := cmd.OutOrStdout()

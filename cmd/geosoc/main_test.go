@@ -42,6 +42,8 @@ func TestBadInputOneLineExit2(t *testing.T) {
 		{"simulate bad space", []string{"simulate", "--space", "klein"}, "klein"},
 		{"simulate bad method", []string{"simulate", "--method", "rk4"}, "unknown method"},
 		{"simulate bad steps", []string{"simulate", "--steps", "-3"}, "steps"},
+		{"simulate zero t", []string{"simulate", "--t", "0"}, "--t > 0"},
+		{"simulate zero steps", []string{"simulate", "--steps", "0"}, "--steps ≥ 1"},
 		{"simulate lie-em off SO(3)", []string{"simulate", "--space", "s2", "--method", "lie-em", "--particles", "10"}, "LieEM needs SO(3)"},
 		{"unwritable out", []string{"draw", "--n", "10", "--out", "/nonexistent/dir/x.csv"}, "writing"},
 	}

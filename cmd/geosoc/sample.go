@@ -115,12 +115,12 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 			header[i] = "x" + strconv.Itoa(i)
 		}
 		if err := fileio.WriteMatrixFile(f.out, header, out.Samples, out.Dim); err != nil {
-			return fmt.Errorf("writing %s: %v", f.out, err)
+			return fmt.Errorf("writing %s: %w", f.out, err)
 		}
 	}
 	if f.weights != "" {
 		if err := fileio.WriteMatrixFile(f.weights, []string{"log_w"}, out.LogWeights, 1); err != nil {
-			return fmt.Errorf("writing %s: %v", f.weights, err)
+			return fmt.Errorf("writing %s: %w", f.weights, err)
 		}
 	}
 	if f.report != "" {
@@ -129,7 +129,7 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(rep)
 		}); err != nil {
-			return fmt.Errorf("writing %s: %v", f.report, err)
+			return fmt.Errorf("writing %s: %w", f.report, err)
 		}
 	}
 	printReport(w, rep)

@@ -33,13 +33,18 @@ is identical on any number of cores.`,
   geosoc simulate --space t4 --method exact --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// SimulateBrownian reads zero as "default"; on the command line
+			// an explicit zero is an error.
+			if !(o.T > 0) || o.Steps < 1 || o.Particles < 2 {
+				return fmt.Errorf("simulate: need --t > 0, --steps ≥ 1 and --particles ≥ 2 (have %g, %d, %d)", o.T, o.Steps, o.Particles)
+			}
 			rep, err := controlsde.SimulateBrownian(o)
 			if err != nil {
 				return err
 			}
 			if out != "" {
 				if err := fileio.WriteMatrixFile(out, nil, rep.Samples, rep.Dim); err != nil {
-					return fmt.Errorf("writing %s: %v", out, err)
+					return fmt.Errorf("writing %s: %w", out, err)
 				}
 			}
 			w := cmd.OutOrStdout()

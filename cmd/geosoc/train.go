@@ -51,7 +51,7 @@ exactly where an uninterrupted run would.`,
 				return err
 			}
 			if err := soc.Save(f.out, m); err != nil {
-				return fmt.Errorf("writing %s: %v", f.out, err)
+				return fmt.Errorf("writing %s: %w", f.out, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "trained %s on %s in %.1f s (%d energy, %d gradient evaluations); model written to %s\n",
 				rep.Method, rep.Target, rep.TrainSeconds, rep.EnergyEvals, rep.GradEvals, f.out)
