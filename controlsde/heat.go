@@ -58,56 +58,24 @@ func newHeatStepper(m manifold.Manifold, dnu []float64) (heatStepperI, error) {
 		}
 		return torusHeat{sd: sd}, nil
 	case manifold.Sphere:
-		// One tabulated kernel per distinct step variance (equal to a
-		// relative 1e-12, so that a uniform grid's rounding differences do
-		// not build a table per step), started at the pole e₁ and moved by
-		// RandFrom.
+		// One tabulated kernel per distinct step variance, started at the
+		// pole e₁ and moved by RandFrom.
 		pole := make([]float64, s.AmbientDim())
 		pole[0] = 1
-		var built []*manifold.SphereHeat
-		h := sphereHeat{k: make([]*manifold.SphereHeat, len(dnu))}
-		for k, v := range dnu {
-			for _, hk := range built {
-				if math.Abs(hk.Time()-v) <= 1e-12*v {
-					h.k[k] = hk
-					break
-				}
-			}
-			if h.k[k] != nil {
-				continue
-			}
-			hk, err := manifold.NewSphereHeat(pole, v)
-			if err != nil {
-				return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
-			}
-			built = append(built, hk)
-			h.k[k] = hk
+		k, err := kernelsByTime(dnu, func(v float64) (*manifold.SphereHeat, error) { return manifold.NewSphereHeat(pole, v) })
+		if err != nil {
+			return nil, err
 		}
-		return h, nil
+		return sphereHeat{k: k}, nil
 	case manifold.SO3:
 		// By bi-invariance the heat kernel from R is R·(heat kernel from I):
 		// one IGSO(3) table per distinct step variance, started at I.
-		h := so3Heat{k: make([]*manifold.IGSO3, len(dnu))}
-		var built []*manifold.IGSO3
 		id := []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}
-		for k, v := range dnu {
-			for _, hk := range built {
-				if math.Abs(hk.Time()-v) <= 1e-12*v {
-					h.k[k] = hk
-					break
-				}
-			}
-			if h.k[k] != nil {
-				continue
-			}
-			hk, err := manifold.NewIGSO3(id, v)
-			if err != nil {
-				return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
-			}
-			built = append(built, hk)
-			h.k[k] = hk
+		k, err := kernelsByTime(dnu, func(v float64) (*manifold.IGSO3, error) { return manifold.NewIGSO3(id, v) })
+		if err != nil {
+			return nil, err
 		}
-		return h, nil
+		return so3Heat{k: k}, nil
 	case manifold.Euclidean:
 		sd := make([]float64, len(dnu))
 		for k, v := range dnu {
@@ -180,4 +148,28 @@ func (h sphereHeat) heatStep(x []float64, k int, w *worker) {
 	tmp := w.tmp[:len(x)]
 	h.k[k].RandFrom(tmp, x, w.rng)
 	copy(x, tmp)
+}
+
+// kernelsByTime returns one heat kernel per step variance dnu[k], building
+// a table only once per distinct variance (equal to a relative 1e-12, so
+// that a uniform grid's rounding differences do not build one per step).
+func kernelsByTime[K interface{ Time() float64 }](dnu []float64, build func(v float64) (K, error)) ([]K, error) {
+	out := make([]K, len(dnu))
+	var built []K
+next:
+	for k, v := range dnu {
+		for _, hk := range built {
+			if math.Abs(hk.Time()-v) <= 1e-12*v {
+				out[k] = hk
+				continue next
+			}
+		}
+		hk, err := build(v)
+		if err != nil {
+			return nil, fmt.Errorf("controlsde: heat-kernel step %d: %w", k, err)
+		}
+		built = append(built, hk)
+		out[k] = hk
+	}
+	return out, nil
 }
