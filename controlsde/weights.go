@@ -6,6 +6,10 @@ import (
 	"math/rand/v2"
 )
 
+// bridgeDomain separates the random streams of ForwardLogWeights from
+// those of Simulate (the first 64 fractional bits of √3).
+const bridgeDomain = 0xbb67ae8584caa73b
+
 // Estimates summarises the log-weights log w_i of N paths (targets.md):
 //
 //	log Ẑ = logsumexp(log w) − log N,
@@ -159,7 +163,10 @@ func ForwardLogWeights(p Problem, settings *Settings, samples []float64) ([]floa
 		frame := func(k int) []float64 { return path[k*blk*d : k*blk*d+nb*d] }
 		copy(frame(K), samples[lo*d:hi*d])
 		for j := 0; j < nb; j++ {
-			pcg := particleStream(s.Seed, lo+j)
+			// A stream of its own: domain-separated from particle
+			// lo+j's stream in Simulate with the same seed, so forward and
+			// reverse estimates from one Settings are independent.
+			pcg := particleStream(s.Seed^bridgeDomain, lo+j)
 			rng := rand.New(&pcg)
 			for k := K - 1; k >= 0; k-- {
 				next, cur := frame(k + 1)[j*d:(j+1)*d], frame(k)[j*d:(j+1)*d]
