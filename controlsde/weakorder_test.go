@@ -47,11 +47,19 @@ func TestWeakOrderOU(t *testing.T) {
 	}
 	id := func(x []float64) float64 { return x[0] }
 	sq := func(x []float64) float64 { return x[0] * x[0] }
+	// With antithetic pairs the noise cancels in the mean exactly, so the
+	// sample mean equals the chain's mean x₀αⁿ to rounding: α = 1 − θh for
+	// Euler and 1 − θh + θ²h²/2 for Heun (X̃ = X − θhX + σΔW, X' = X −
+	// ½θh(X + X̃) + σΔW).
 	for _, tc := range []struct {
 		name  string
 		m     Method
 		order float64
-	}{{"euler-mean", EulerMaruyama{}, 1}, {"heun-mean", Heun{}, 2}} {
+		alpha func(h float64) float64
+	}{
+		{"euler-mean", EulerMaruyama{}, 1, func(h float64) float64 { return 1 - theta*h }},
+		{"heun-mean", Heun{}, 2, func(h float64) float64 { return 1 - theta*h + theta*theta*h*h/2 }},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Steps 8…64: at h = 1/4 (θh = 0.5) Heun is not yet asymptotic.
 			fine := []float64{T / 8, T / 16, T / 32, T / 64}
@@ -61,6 +69,8 @@ func TestWeakOrderOU(t *testing.T) {
 				require.NoError(t, err)
 				m, _ := meanOf(r, id)
 				errs[i] = m - mean
+				chain := x0 * math.Pow(tc.alpha(h), math.Round(T/h))
+				assert.InDelta(t, chain, m, 1e-12, "%s: exact chain mean at h = %v", tc.name, h)
 			}
 			slope := logLogSlope(fine, errs)
 			t.Logf("%s: errors %.3g, slope %.3f", tc.name, errs, slope)
