@@ -244,7 +244,8 @@ type worker struct {
 	e     *engine
 	src   forwardSource
 	rng   *rand.Rand
-	sign  float64 // −1 for the odd particle of an antithetic pair
+	cur   *rand.PCG // the stream of the particle being advanced (= src.cur)
+	sign  float64   // −1 for the odd particle of an antithetic pair
 	ctrl  Control
 	drift Control
 	// Block buffers (Block·Dim): control, drift, and Heun's predictor.
@@ -278,7 +279,8 @@ func fork(c Control) Control {
 
 // use switches the random source to particle i.
 func (w *worker) use(i int) {
-	w.src.cur = &w.e.pcg[i]
+	w.cur = &w.e.pcg[i]
+	w.src.cur = w.cur
 	w.sign = 1
 	if w.e.s.Antithetic && i%2 == 1 {
 		w.sign = -1
@@ -286,10 +288,11 @@ func (w *worker) use(i int) {
 }
 
 // normals fills dst with independent standard normals (negated for the
-// odd particle of an antithetic pair).
+// odd particle of an antithetic pair), drawn from the particle's PCG
+// directly: the same values as w.rng.NormFloat64 (see normFloat64).
 func (w *worker) normals(dst []float64) {
 	for c := range dst {
-		dst[c] = w.sign * w.rng.NormFloat64()
+		dst[c] = w.sign * normFloat64(w.cur)
 	}
 }
 
@@ -391,7 +394,7 @@ func (w *worker) initBlock(x []float64, lo, hi int) {
 		if ref.StartVariance > 0 {
 			sd := math.Sqrt(ref.StartVariance)
 			for c := range xi {
-				xi[c] += sd * w.sign * w.rng.NormFloat64()
+				xi[c] += sd * w.sign * normFloat64(w.cur)
 			}
 		}
 	}

@@ -103,7 +103,7 @@ type euclidHeat struct{ sd []float64 }
 func (h euclidHeat) heatStep(x []float64, k int, w *worker) {
 	sd := h.sd[k]
 	for i := range x {
-		x[i] += sd * w.sign * w.rng.NormFloat64()
+		x[i] += sd * w.sign * normFloat64(w.cur)
 	}
 }
 
@@ -136,7 +136,7 @@ type torusHeat struct{ sd []float64 }
 func (h torusHeat) heatStep(x []float64, k int, w *worker) {
 	sd := h.sd[k]
 	for i := range x {
-		x[i] = manifold.TorusWrap(x[i] + sd*w.sign*w.rng.NormFloat64())
+		x[i] = manifold.TorusWrap(x[i] + sd*w.sign*normFloat64(w.cur))
 	}
 }
 

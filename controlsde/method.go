@@ -85,11 +85,11 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 			xj := x[j*d : (j+1)*d]
 			if e.torus {
 				for c := range xj {
-					xj[c] = manifold.TorusWrap(xj[c] + s*w.rng.NormFloat64())
+					xj[c] = manifold.TorusWrap(xj[c] + s*normFloat64(w.cur))
 				}
 			} else {
 				for c := range xj {
-					xj[c] += s * w.rng.NormFloat64()
+					xj[c] += s * normFloat64(w.cur)
 				}
 			}
 		}
