@@ -101,6 +101,7 @@ func Simulate(p Problem, settings *Settings, method Method) (*Result, error) {
 	case manifold.Torus:
 		e.flat, e.torus = true, true
 	}
+	e.setFastFlags()
 	if tr, ok := m.(manifold.TangentRander); ok && !e.flat {
 		e.noise = tr
 	}
@@ -137,6 +138,8 @@ type engine struct {
 	nu     []float64 // ν(t_k)
 	flat   bool      // every ambient vector is tangent (R^n, T^n): skip ProjectTangent
 	torus  bool      // the space is manifold.Torus (Exp = wrap(x + v), inlined)
+	sphere bool      // the space is manifold.Sphere (fused Brownian step, inlined Residual)
+	so3    bool      // the space is manifold.SO3 (inlined Residual)
 	heat   heatStepperI
 	noise  manifold.TangentRander // standard tangent normals where projection is not (SO(3), products)
 
@@ -452,7 +455,7 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 				r = math.Inf(1)
 			}
 		} else {
-			r = e.m.Residual(x[j*d : (j+1)*d])
+			r = e.residual(x[j*d : (j+1)*d])
 		}
 		reason := ""
 		switch {

@@ -95,6 +95,10 @@ func emStep(w *worker, x []float64, lo int, st *stepInfo, project bool) {
 		}
 		return
 	}
+	if fastPaths && e.sphere && !project && !st.hasU && !st.hasB {
+		sphereBrownianStep(w, x, lo, noise)
+		return
+	}
 	ts, hasTS := e.noise, e.noise != nil
 	for j := 0; j < n; j++ {
 		i := lo + j
