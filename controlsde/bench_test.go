@@ -111,7 +111,7 @@ func BenchmarkRawLoop(b *testing.B) {
 	b.Run("SO3", func(b *testing.B) {
 		// Lie-group EM on SO(3) written out: ω = √h ξ, Rodrigues in
 		// half-angle form, R ← R·E, one Newton–Schulz polish ½Y(3I − YᵀY),
-		// the arithmetic of manifold.SO3.ExpBody.
+		// the arithmetic of manifold.SO3.ExpBody in its order of operations.
 		x := make([]float64, 9*benchParticles)
 		pcg := rawStreams(benchParticles)
 		sq := math.Sqrt(1.0 / benchSteps)
@@ -143,23 +143,26 @@ func BenchmarkRawLoop(b *testing.B) {
 					}
 					var y [9]float64
 					for p := 0; p < 3; p++ {
-						for q := 0; q < 3; q++ {
-							y[3*p+q] = r[3*p]*e[q] + r[3*p+1]*e[3+q] + r[3*p+2]*e[6+q]
-						}
+						a0, a1, a2 := r[3*p], r[3*p+1], r[3*p+2]
+						y[3*p] = a0*e[0] + a1*e[3] + a2*e[6]
+						y[3*p+1] = a0*e[1] + a1*e[4] + a2*e[7]
+						y[3*p+2] = a0*e[2] + a1*e[5] + a2*e[8]
 					}
-					var g [9]float64 // YᵀY
+					var g [9]float64 // 3I − YᵀY
 					for p := 0; p < 3; p++ {
-						for q := 0; q < 3; q++ {
-							g[3*p+q] = y[p]*y[q] + y[3+p]*y[3+q] + y[6+p]*y[6+q]
-						}
+						a0, a1, a2 := y[p], y[3+p], y[6+p]
+						g[3*p] = -(a0*y[0] + a1*y[3] + a2*y[6])
+						g[3*p+1] = -(a0*y[1] + a1*y[4] + a2*y[7])
+						g[3*p+2] = -(a0*y[2] + a1*y[5] + a2*y[8])
 					}
+					g[0] += 3
+					g[4] += 3
+					g[8] += 3
 					for p := 0; p < 3; p++ {
-						for q := 0; q < 3; q++ {
-							m := -g[q] * y[3*p]
-							m -= g[3+q] * y[3*p+1]
-							m -= g[6+q] * y[3*p+2]
-							r[3*p+q] = 0.5 * (3*y[3*p+q] + m)
-						}
+						a0, a1, a2 := y[3*p], y[3*p+1], y[3*p+2]
+						r[3*p] = 0.5 * (a0*g[0] + a1*g[3] + a2*g[6])
+						r[3*p+1] = 0.5 * (a0*g[1] + a1*g[4] + a2*g[7])
+						r[3*p+2] = 0.5 * (a0*g[2] + a1*g[5] + a2*g[8])
 					}
 				}
 			}

@@ -109,3 +109,66 @@ func (e *engine) setFastFlags() {
 		e.so3 = e.d == 9
 	}
 }
+
+// so3BrownianStep is Lie-group Euler–Maruyama for Brownian motion on SO(3)
+// (no control, no drift), R' = R·Exp([noise·ξ]×), with
+// manifold.SO3.ExpBody inlined in its order of operations: Rodrigues'
+// formula in half-angle form (h = |ω|/2),
+//
+//	Exp([ω]×) = c I + a [ω]× + b ωωᵀ,  a = sinc h cos h, b = ½ sinc² h,
+//	c = 1 − 2 sin² h,
+//
+// (sinc h = 1 − h²/6·(1 − h²/20) below h = 1e-3), the product Y = R·Exp,
+// and one Newton–Schulz polish R' = ½ Y (3I − YᵀY) (Higham 2008, Functions
+// of Matrices, §8.3).
+func so3BrownianStep(w *worker, x []float64, lo int, noise float64) {
+	n := len(x) / 9
+	for j := 0; j < n; j++ {
+		w.use(lo + j)
+		w1 := noise * (w.sign * normFloat64(w.cur))
+		w2 := noise * (w.sign * normFloat64(w.cur))
+		w3 := noise * (w.sign * normFloat64(w.cur))
+		th := math.Sqrt(w1*w1 + w2*w2 + w3*w3)
+		h := th / 2
+		sh, ch := math.Sincos(h)
+		var sc float64
+		if math.Abs(h) < 1e-3 {
+			h2 := h * h
+			sc = 1 - h2/6*(1-h2/20)
+		} else {
+			sc = sh / h
+		}
+		a := sc * ch
+		b := 0.5 * sc * sc
+		c := 1 - 2*sh*sh
+		e := [9]float64{
+			c + b*w1*w1, b*w1*w2 - a*w3, b*w1*w3 + a*w2,
+			b*w2*w1 + a*w3, c + b*w2*w2, b*w2*w3 - a*w1,
+			b*w3*w1 - a*w2, b*w3*w2 + a*w1, c + b*w3*w3,
+		}
+		r := (*[9]float64)(x[9*j : 9*j+9])
+		var y [9]float64
+		for i := 0; i < 3; i++ {
+			a0, a1, a2 := r[3*i], r[3*i+1], r[3*i+2]
+			y[3*i] = a0*e[0] + a1*e[3] + a2*e[6]
+			y[3*i+1] = a0*e[1] + a1*e[4] + a2*e[7]
+			y[3*i+2] = a0*e[2] + a1*e[5] + a2*e[8]
+		}
+		var g [9]float64 // 3I − YᵀY
+		for i := 0; i < 3; i++ {
+			a0, a1, a2 := y[i], y[3+i], y[6+i]
+			g[3*i] = -(a0*y[0] + a1*y[3] + a2*y[6])
+			g[3*i+1] = -(a0*y[1] + a1*y[4] + a2*y[7])
+			g[3*i+2] = -(a0*y[2] + a1*y[5] + a2*y[8])
+		}
+		g[0] += 3
+		g[4] += 3
+		g[8] += 3
+		for i := 0; i < 3; i++ {
+			a0, a1, a2 := y[3*i], y[3*i+1], y[3*i+2]
+			r[3*i] = 0.5 * (a0*g[0] + a1*g[3] + a2*g[6])
+			r[3*i+1] = 0.5 * (a0*g[1] + a1*g[4] + a2*g[7])
+			r[3*i+2] = 0.5 * (a0*g[2] + a1*g[5] + a2*g[8])
+		}
+	}
+}

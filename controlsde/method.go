@@ -352,15 +352,7 @@ func (LieEM) advance(w *worker, x []float64, lo int, st *stepInfo) {
 	xi, om, wu, wb := w.body[0][:], w.body[1][:], w.body[2][:], w.body[3][:]
 	noise := st.sbar * st.sqdt
 	if fastPaths && e.so3 && !st.hasU && !st.hasB {
-		// Brownian motion: the loop below with the ExpBody call made on
-		// the concrete manifold.SO3 (the same arithmetic).
-		for j := 0; j < n; j++ {
-			w.use(lo + j)
-			for c := range om {
-				om[c] = noise * (w.sign * normFloat64(w.cur))
-			}
-			manifold.SO3{}.ExpBody(x[j*d:(j+1)*d], x[j*d:(j+1)*d], om)
-		}
+		so3BrownianStep(w, x, lo, noise)
 		return
 	}
 	for j := 0; j < n; j++ {
