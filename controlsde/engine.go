@@ -439,6 +439,18 @@ func (w *worker) check(x []float64, lo int, st *stepInfo) bool {
 	e := w.e
 	d := e.d
 	tol := e.s.ResidualTol
+	if fastPaths && e.flat && !st.hasU {
+		// One pass over the block: v − v is 0 for finite v and NaN
+		// otherwise, so z == 0 iff every particle is finite, and then the
+		// per-particle scan below would find nothing (r = 0, no costs).
+		var z float64
+		for _, v := range x {
+			z += v - v
+		}
+		if z == 0 {
+			return false
+		}
+	}
 	var first *DivergenceError
 	count := 0
 	for j := 0; j < len(x)/d; j++ {

@@ -60,3 +60,39 @@ func TestFastPathsBitIdentical(t *testing.T) {
 		})
 	}
 }
+
+// blowUp is a drift that is +Inf in the first coordinate of points with
+// x₀ > 0.5 from time 0.5 on, so that some particles diverge mid-run.
+type blowUp struct{ d int }
+
+func (b blowUp) Control(dst []float64, t float64, x []float64) {
+	clear(dst)
+	for j := 0; j < len(x)/b.d; j++ {
+		if t >= 0.5 && x[j*b.d] > 0.5 {
+			dst[j*b.d] = math.Inf(1)
+		}
+	}
+}
+
+// TestFlatCheckFastPathReports: the one-pass finiteness scan of the flat
+// check must still find divergences on R^n and T^n, and report the same
+// step, particle, reason and count as the per-particle scan.
+func TestFlatCheckFastPathReports(t *testing.T) {
+	for _, m := range []manifold.Manifold{manifold.NewEuclidean(2), manifold.NewTorus(2)} {
+		t.Run(fmt.Sprintf("%T", m), func(t *testing.T) {
+			p := Problem{Reference: Reference{Space: m, Start: []float64{0, 0}, Drift: blowUp{d: 2}}}
+			s := &Settings{Grid: UniformGrid(8, 0, 1), Particles: 64, Seed: 2, Workers: 2, Block: 16}
+			run := func(fast bool) error {
+				defer func(old bool) { fastPaths = old }(fastPaths)
+				fastPaths = fast
+				_, err := Simulate(p, s, nil)
+				return err
+			}
+			ef, eg := run(true), run(false)
+			var de *DivergenceError
+			require.ErrorAs(t, ef, &de)
+			require.Equal(t, fmt.Sprintf("%+v", *eg.(*DivergenceError)), fmt.Sprintf("%+v", *de))
+			require.Equal(t, "not finite", de.Reason)
+		})
+	}
+}
