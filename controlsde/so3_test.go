@@ -28,26 +28,7 @@ func igso3AngleCDF(t float64) (func(float64) float64, float64) {
 		}
 		return f * (1 - math.Cos(w)) / math.Pi
 	}
-	h := math.Pi / n
-	cum := make([]float64, n+1)
-	prev := dens(0)
-	for i := 1; i <= n; i++ {
-		cur := dens(float64(i) * h)
-		cum[i] = cum[i-1] + 0.5*h*(prev+cur)
-		prev = cur
-	}
-	mass := cum[n]
-	return func(w float64) float64 {
-		f := w / h
-		i := int(f)
-		if i < 0 {
-			return 0
-		}
-		if i >= n {
-			return 1
-		}
-		return (cum[i] + (f-float64(i))*(cum[i+1]-cum[i])) / mass
-	}, mass
+	return tabulatedCDF(dens, n)
 }
 
 var identity3 = []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}

@@ -26,7 +26,14 @@ func sphereAngleCDF(d int, t float64) (func(float64) float64, float64) {
 		lp, _ := manifold.SphereHeatZonal(d, t, th)
 		return math.Exp(logVol + lp + float64(d-2)*math.Log(math.Sin(th)))
 	}
-	h := math.Pi / n
+	return tabulatedCDF(dens, n)
+}
+
+// tabulatedCDF integrates the density dens on [0, π] by the trapezoid rule
+// on n cells and returns the CDF by linear interpolation (0 below 0, 1
+// above π) and the total mass.
+func tabulatedCDF(dens func(float64) float64, n int) (func(float64) float64, float64) {
+	h := math.Pi / float64(n)
 	cum := make([]float64, n+1)
 	prev := dens(0)
 	for i := 1; i <= n; i++ {
@@ -38,9 +45,6 @@ func sphereAngleCDF(d int, t float64) (func(float64) float64, float64) {
 	return func(th float64) float64 {
 		if th <= 0 {
 			return 0
-		}
-		if th >= math.Pi {
-			return 1
 		}
 		f := th / h
 		i := int(f)
