@@ -93,21 +93,7 @@ func WriteNPY(w io.Writer, data []float64, d int) error {
 	if d <= 0 || len(data)%d != 0 {
 		return fmt.Errorf("fileio: %d values do not form rows of %d", len(data), d)
 	}
-	n := len(data) / d
-	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", n, d)
-	const preamble = 10 // magic (6) + version (2) + header length (2)
-	total := preamble + len(dict) + 1
-	pad := (64 - total%64) % 64
-	header := dict + strings.Repeat(" ", pad) + "\n"
-	if len(header) > math.MaxUint16 {
-		return fmt.Errorf("fileio: npy header too long")
-	}
-	pre := []byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}
-	binary.LittleEndian.PutUint16(pre[8:], uint16(len(header)))
-	if _, err := w.Write(pre); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, header); err != nil {
+	if _, err := w.Write(NPYHeader("<f8", len(data)/d, d)); err != nil {
 		return err
 	}
 	buf := make([]byte, 8*1024)
@@ -121,6 +107,20 @@ func WriteNPY(w io.Writer, data []float64, d int) error {
 		}
 	}
 	return nil
+}
+
+// NPYHeader returns the .npy version 1.0 header of a C-ordered rows×cols
+// matrix with the given dtype descr (such as "<f8" or "<f4"): the magic,
+// the version, the little-endian header length and the dict padded with
+// spaces and a newline so that the data starts at a multiple of 64 bytes.
+func NPYHeader(descr string, rows, cols int) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows, cols)
+	const preamble = 10 // magic (6) + version (2) + header length (2)
+	pad := (64 - (preamble+len(dict)+1)%64) % 64
+	header := dict + strings.Repeat(" ", pad) + "\n"
+	out := append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}, header...)
+	binary.LittleEndian.PutUint16(out[8:], uint16(len(header)))
+	return out
 }
 
 // WriteMatrixFile writes an n×d matrix to path atomically, as .npy if the

@@ -19,9 +19,10 @@ import (
 	"log"
 	"math"
 	"os"
-	"strings"
 
 	"github.com/geosoc/geosoc/datasets"
+
+	"github.com/geosoc/geosoc/internal/fileio"
 )
 
 func main() {
@@ -58,15 +59,7 @@ func main() {
 // writeF4 writes a rows×cols float32 .npy (version 1.0, header padded to a
 // multiple of 64 bytes). It fails if a value is not exactly a float32.
 func writeF4(w io.Writer, data []float64, rows, cols int) error {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
-	pad := (64 - (10+len(dict)+1)%64) % 64
-	header := dict + strings.Repeat(" ", pad) + "\n"
-	pre := []byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}
-	binary.LittleEndian.PutUint16(pre[8:], uint16(len(header)))
-	if _, err := w.Write(pre); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, header); err != nil {
+	if _, err := w.Write(fileio.NPYHeader("<f4", rows, cols)); err != nil {
 		return err
 	}
 	var b [4]byte
