@@ -42,7 +42,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if err := tr.update(); err != nil {
+				if _, err := tr.update(); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -108,6 +108,10 @@ type Settings struct {
 	// needs R^d; logvar also runs on spheres (Brownian reference from the
 	// uniform law, see RefSpec).
 	Space manifold.Manifold `json:"-"`
+	// Progress, when set, is called after every optimiser step with the
+	// number of steps done, the total and the step's loss (for a progress
+	// bar). It runs on the training goroutine and must not block for long.
+	Progress func(step, steps int, loss float64) `json:"-"`
 
 	// stopAt, when positive, ends the training after that many steps
 	// (with a checkpoint), simulating an interruption in tests.
@@ -344,8 +348,12 @@ func (tr *trainer) run(rep sampler.Report, trained float64) (*Model, sampler.Rep
 				return nil, rep, err
 			}
 		}
-		if err := tr.update(); err != nil {
+		loss, err := tr.update()
+		if err != nil {
 			return nil, rep, err
+		}
+		if s.Progress != nil {
+			s.Progress(tr.step, s.Steps, loss)
 		}
 		if tr.step == s.stopAt {
 			break
@@ -385,8 +393,8 @@ func scaleLast(n *Net) {
 	}
 }
 
-// update takes one optimiser step.
-func (tr *trainer) update() error {
+// update takes one optimiser step and returns its loss.
+func (tr *trainer) update() (float64, error) {
 	tr.net.MLP.ZeroGrad()
 	var loss float64
 	var err error
@@ -397,15 +405,15 @@ func (tr *trainer) update() error {
 		loss, err = tr.logVarLoss()
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return fmt.Errorf("%w: loss %v at step %d", ErrDiverged, loss, tr.step)
+		return 0, fmt.Errorf("%w: loss %v at step %d", ErrDiverged, loss, tr.step)
 	}
 	nn.ClipGradNorm(tr.net.Grads(), tr.s.ClipNorm)
 	tr.step++
 	tr.adam.Step(tr.net.Params(), tr.net.Grads(), tr.s.LR.LR(tr.step))
-	return nil
+	return loss, nil
 }
 
 // training returns the training description stored in model and

@@ -126,3 +126,17 @@ func TestTwoModes(t *testing.T) {
 	require.Less(t, share, 1-minShare)
 	require.InDelta(t, 2.0/3, wLeft, weightTol)
 }
+
+func TestProgress(t *testing.T) {
+	var steps []int
+	var last float64
+	s := &Settings{Steps: 5, Batch: 16, Hidden: []int{8}, Seed: 3, Progress: func(step, total int, loss float64) {
+		require.Equal(t, 5, total)
+		steps = append(steps, step)
+		last = loss
+	}}
+	_, _, err := Train("logvar", gaussian([]float64{1, -0.5}, 0.5, 0.7), s)
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 2, 3, 4, 5}, steps)
+	require.False(t, math.IsNaN(last))
+}
