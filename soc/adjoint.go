@@ -65,7 +65,12 @@ func (tr *trainer) refill() error {
 //
 // so no backpropagation through the SDE solver is needed; ∂L/∂u =
 // 2(u + σa)/B.
+//
+// On a compact manifold it is manifoldAdjointLoss (heat-kernel bridge).
 func (tr *trainer) adjointLoss() (float64, error) {
+	if compactSpace(tr.space) {
+		return tr.manifoldAdjointLoss()
+	}
 	if tr.buf == nil || tr.step%tr.s.Refresh == 0 {
 		if err := tr.refill(); err != nil {
 			return 0, err

@@ -39,7 +39,11 @@ import (
 // ΔW_k)), σ̄_k = √(Δν_k/Δt_k)) the same quantity is recovered as
 // η_k = Log_{X_k}(X_{k+1})/σ̄_k, exact while the step stays inside the
 // injectivity radius (|σ̄_k(v_kΔt_k + ΔW_k)| < π, true for any reasonable
-// grid), and the products are those of the ambient metric (the sphere's).
+// grid). The same holds on SO(3), tori and products (geodesic steps
+// exp_X(v) with Log the inverse). Inner products are Riemannian, ⟨u, η⟩ =
+// Σ_j w_j u_j η_j with the metric weights w of metricWeights (1 on R^n,
+// spheres and tori, ½ on SO(3)), and so is the ambient gradient
+// ∂L/∂u_k = (2/B)(Y − Ȳ) w ⊙ (η_k − u_kΔt).
 func (tr *trainer) logVarLoss() (float64, error) {
 	B, d := tr.s.Batch, tr.target.Dim()
 	K := len(tr.grid) - 1
@@ -83,9 +87,9 @@ func (tr *trainer) logVarLoss() (float64, error) {
 			var s float64
 			for j := off; j < off+d; j++ {
 				eta := f * tr.eta[j-off]
-				u := tr.u[j]
-				tr.du[j] = eta - u*dt
-				s += u*eta - 0.5*u*u*dt
+				u, w := tr.u[j], tr.w[j-off]
+				tr.du[j] = w * (eta - u*dt)
+				s += w * (u*eta - 0.5*u*u*dt)
 			}
 			tr.y[i] += s
 		}

@@ -54,12 +54,14 @@ func (s ScheduleSpec) Schedule() (controlsde.Schedule, error) {
 // controlsde.Exact (exact reference transitions, so the path weights are
 // exact for the simulated chain at any step size).
 //
-// On a sphere S^n only "brownian" exists and means Brownian motion from
-// the uniform law, integrated by the geodesic Euler–Maruyama scheme
+// On the compact spaces (spheres S^{d−1}, SO(3), tori T^n and products of
+// these) only "brownian" exists and means Brownian motion from the uniform
+// law, integrated by the geodesic Euler–Maruyama scheme
 // (controlsde.EulerMaruyama): the uniform law is invariant under the
-// isotropic geodesic random-walk step, so p_ref,t is uniform for the
-// discrete chain too and, the transition ratio of controlsde being exact
-// for that chain, the path weights are exact.
+// isotropic geodesic random-walk step (see compactSpace for the argument
+// on each space), so p_ref,t is uniform for the discrete chain too and,
+// the transition ratio of controlsde being exact for that chain, the path
+// weights are exact.
 type RefSpec struct {
 	Kind     string       `json:"kind"`
 	Sigma    ScheduleSpec `json:"sigma"`
@@ -93,14 +95,14 @@ func (r RefSpec) reference(space manifold.Manifold) (controlsde.Reference, []flo
 	}
 	sch, _ := r.Sigma.Schedule()
 	ref := controlsde.Reference{Space: space, Sigma: sch}
-	if _, ok := space.(manifold.Sphere); ok {
+	if compactSpace(space) {
 		if r.Kind != "brownian" {
-			return controlsde.Reference{}, nil, fmt.Errorf("%w: on a sphere the reference must be brownian (from the uniform law), have %q", ErrSettings, r.Kind)
+			return controlsde.Reference{}, nil, fmt.Errorf("%w: on %s the reference must be brownian (from the uniform law), have %q", ErrSettings, spaceName(space), r.Kind)
 		}
 		return ref, controlsde.UniformGrid(r.Steps, 0, 1), nil
 	}
 	if _, ok := space.(manifold.Euclidean); !ok {
-		return controlsde.Reference{}, nil, fmt.Errorf("%w: space %T (want R^n or a sphere)", ErrSettings, space)
+		return controlsde.Reference{}, nil, fmt.Errorf("%w: space %T (want R^n, a sphere, SO(3), a torus or a product of the last three)", ErrSettings, space)
 	}
 	if r.Kind == "vp" {
 		ref.OUVariance, ref.StartVariance = r.Variance, r.Variance
@@ -121,18 +123,17 @@ func (r RefSpec) transition(sch controlsde.Schedule, s, t float64) (a, c float64
 }
 
 // integrator returns the controlsde method for space: Exact on R^n, the
-// geodesic Euler–Maruyama scheme on spheres.
+// geodesic Euler–Maruyama scheme on the compact spaces (spheres, SO(3),
+// tori, products), where it is the exact-weight choice: the uniform law is
+// invariant under its reference step (compactSpace) and the controlled and
+// reference steps are Gaussian on the same tangent space, so the weights
+// are exact for the chain. On SO(3) its step exp_R(R[ω]×) = R·Exp([ω]×)
+// is the Lie-group step of controlsde.LieEM, on T^n the wrapped Gaussian
+// step, which is also the exact heat-kernel transition; controlsde.Exact
+// itself takes no control off R^n.
 func integrator(space manifold.Manifold) controlsde.Method {
 	if _, ok := space.(manifold.Euclidean); ok {
 		return controlsde.Exact{}
 	}
 	return controlsde.EulerMaruyama{}
-}
-
-// spaceName returns the controlsde.ParseSpace name of space.
-func spaceName(space manifold.Manifold) string {
-	if s, ok := space.(manifold.Sphere); ok {
-		return fmt.Sprintf("s%d", s.Dim())
-	}
-	return fmt.Sprintf("r%d", space.AmbientDim())
 }

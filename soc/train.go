@@ -104,9 +104,10 @@ type Settings struct {
 	// Resume, when set, continues the training saved in this checkpoint;
 	// the other settings must equal the ones it was trained with.
 	Resume *nn.File `json:"-"`
-	// Space is the state space; nil means R^Dim. The adjoint objective
-	// needs R^d; logvar also runs on spheres (Brownian reference from the
-	// uniform law, see RefSpec).
+	// Space is the state space; nil means the target's Space() when it has
+	// one (datasets.ManifoldTarget), R^Dim otherwise. logvar and adjoint
+	// also run on spheres, SO(3), tori and products of these (Brownian
+	// reference from the uniform law, see RefSpec); lrds needs R^d.
 	Space manifold.Manifold `json:"-"`
 	// Progress, when set, is called after every optimiser step with the
 	// number of steps done, the total and the step's loss (for a progress
@@ -247,6 +248,10 @@ type trainer struct {
 	mix *Mixture
 	// adjoint
 	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
+	// manifolds: metric weights of the ambient coordinates (metricWeights)
+	// and the exact heat-kernel bridge of adjoint sampling
+	w      []float64
+	bridge *heatBridge
 	// per-step scratch
 	t, x, u, du []float64
 	y, eta      []float64
@@ -286,14 +291,17 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	rep.Seed = s.Seed
 	d := target.Dim()
 	space := s.Space
+	if sp, ok := target.(spacer); ok && space == nil {
+		space = sp.Space()
+	}
 	if space == nil {
 		space = manifold.NewEuclidean(d)
 	}
 	if space.AmbientDim() != d {
 		return nil, rep, 0, fmt.Errorf("%w: target dimension %d, space has ambient dimension %d", ErrSettings, d, space.AmbientDim())
 	}
-	if _, ok := space.(manifold.Euclidean); !ok && method != "logvar" {
-		return nil, rep, 0, fmt.Errorf("%w: adjoint sampling needs R^%d (the manifold bridge is not implemented), have %T", ErrSettings, d, space)
+	if _, ok := space.(manifold.Euclidean); !ok && method != "logvar" && !(method == "adjoint" && compactSpace(space)) {
+		return nil, rep, 0, fmt.Errorf("%w: %s needs R^%d or (adjoint) a compact space, have %s", ErrSettings, method, d, spaceName(space))
 	}
 	tr := &trainer{method: method, target: target, space: space, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
 	tr.ref, tr.grid, err = tr.spec.reference(space)
@@ -301,6 +309,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 		return nil, rep, 0, err
 	}
 	tr.sch = tr.ref.Sigma
+	tr.w = metricWeights(space)
 	exec := nn.NewExec(s.Workers)
 	if s.GradTerm {
 		tr.net, err = NewNetGrad(s.arch(d), space, exec, tr.count, s.GradClip, s.Workers)
