@@ -20,8 +20,9 @@
 //
 //   - "adjoint": Adjoint Sampling (Havens et al. 2025): regression of
 //     u_θ(t, X_t) onto −σ(t)∇g(X₁), X₁ from a replay buffer of the current
-//     control's samples, X_t from the reference bridge (Brownian reference
-//     from 0, geometric σ schedule by default).
+//     control's samples, X_t from the reference bridge (on R^d Brownian
+//     reference from 0, geometric σ schedule by default; on compact
+//     manifolds the heat-kernel bridge, see Manifolds).
 //   - "logvar": the log-variance loss Var(Y) on detached paths (Richter &
 //     Berner; Nüsken & Richter 2021), with the Brownian (PIS) or the VP
 //     (DDS) reference; Y is the discrete-chain log likelihood ratio plus
@@ -40,11 +41,34 @@
 //
 // # Manifolds
 //
-// Net projects onto T_xM on any embedded manifold. The log-variance
-// objective also trains on spheres S^n, with Brownian motion from the
-// uniform law as reference (its marginals stay uniform, also for the
-// geodesic random walk, so the path weights are exact for the chain).
-// Adjoint Sampling needs the Brownian bridge and runs on R^d only.
+// Net projects onto T_xM on any embedded manifold. logvar and adjoint also
+// train on the compact spaces: spheres S^{d−1}, SO(3), tori T^n and
+// products of these (Settings.Space, or the target's Space method, as for
+// the datasets targets vmf-s2, igso3-mix and vonmises-t4). The reference
+// is Brownian motion from the uniform law μ, integrated by geodesic
+// Euler–Maruyama (on SO(3) the Lie-group step R·Exp([ω]×), on T^n the
+// wrapped Gaussian step). μ is invariant under that step on each of these
+// spaces (Haar measure is right-invariant on the compact Lie groups T^n
+// and SO(3); the step kernel of the two-point homogeneous S^{d−1} depends
+// only on the distance, hence is symmetric; products factor), so
+// p_ref,t = μ for the discrete chain and the path weights of Sample are
+// exact: log Ẑ is unbiased in Ẑ at any step size. Inner products use the
+// Riemannian metric (½ tr(UᵀV) on SO(3)).
+//
+// Adjoint Sampling there draws X_t given X₁ exactly from the heat kernel
+// centred at X₁ at time ν(1) − ν(t) (the reference bridge from the
+// uniform law) at the grid times, and regresses u_θ(t, X_t) onto
+// −σ(t)·Γ∇g(X₁), ∇g = −∇log γ, with Γ the identity on T^n and the right
+// translation V ↦ V X₁ᵀX_t on SO(3) (both exact: ∇ of the value function
+// is the conditional mean of Γ∇g(X₁)) and parallel transport along the
+// geodesic times the Ricci damping e^{−(d−2)τ/2} on S^{d−1} (an
+// approximation of the damped stochastic parallel transport of the exact
+// Bismut formula). The fixed point is the optimal control only when the
+// reference is memoryless, which from the uniform law holds only to the
+// extent that it mixes over [0, 1]; the weights, and so log Ẑ, are exact
+// regardless (see heatBridge). lrds needs R^d. On the multimodal targets
+// vmf-s2 and igso3-mix brief trainings do not beat uniform importance
+// sampling in ESS/N (soc/NOTES.md).
 //
 // # Training
 //
@@ -57,7 +81,8 @@
 // # Sampling and files
 //
 // Sample simulates the learned control with controlsde.Simulate (Exact
-// integrator on R^d: the weights are exact for the discrete chain) and
+// integrator on R^d, geodesic Euler–Maruyama on the compact manifolds: the
+// weights are exact for the discrete chain in both cases) and
 // returns a sampler.Output and a sampler.Report (log Ẑ, its standard error,
 // ELBO, EUBO where exact target samples exist, ESS/N, evaluation counts,
 // times). Save and Load keep a Model in an

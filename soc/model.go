@@ -19,7 +19,7 @@ type Model struct {
 	Method string
 	Target string // the target's name
 	Dim    int
-	Space  string // controlsde.ParseSpace name: "r<d>" or "s<n>"
+	Space  string // controlsde.ParseSpace name: "r<d>", "s<n>", "so3", "t<n>" or a product such as "so3xt2"
 	Ref    RefSpec
 	Arch   nn.Arch
 	Params []float64
@@ -189,7 +189,8 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 
 // Sample simulates n paths of the controlled SDE with the learned control
 // (controlsde.Simulate on the model's grid; Exact integrator on R^d,
-// geodesic Euler–Maruyama on spheres, see RefSpec) and returns the
+// geodesic Euler–Maruyama on spheres, SO(3), tori and their products, see
+// RefSpec and compactSpace) and returns the
 // terminal states with their log importance weights
 //
 //	log w = −( Σ_k ½|u_k|²Δt_k + Σ_k u_k·ΔW_k + g(X_1) )
