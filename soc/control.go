@@ -19,6 +19,15 @@ import (
 // (P_x is the identity on R^n and T^n, where every ambient vector is
 // tangent, and is skipped there).
 //
+// # Periodic coordinates
+//
+// An angle of a torus factor (T^n, alone or in a product) enters the MLP
+// as the pair (cos x_j, sin x_j) instead of x_j, so that u_θ is continuous
+// across the identification −π ≡ π; the network then has
+// arch.In = AmbientDim + (number of angles) inputs (InputDim). The input
+// gradient of Backward is chained through the embedding:
+// ∂L/∂x_j = −sin x_j ∂L/∂c_j + cos x_j ∂L/∂s_j.
+//
 // # Target-gradient term
 //
 // With a Grad target set (NewNetGrad), the network has d + 1 outputs and
@@ -68,16 +77,19 @@ type Net struct {
 	Grad     controlsde.Target
 	GradClip float64
 
-	d       int
-	project bool
-	workers int                  // goroutines for the gradient evaluations of Forward
-	g       []float64            // clipped ∇ log γ at the rows of the last Forward
-	dout    []float64            // gradient with respect to the network outputs
-	bases   []controlsde.Control // per-worker forks of Base for Forward
-	bbufs   [][]float64          // their row buffers
-	params  []float64            // the parameters the layers read (the parent's)
-	t       []float64            // per-row times
-	buf     []float64            // projected gradient
+	d        int
+	project  bool
+	periodic []bool               // per ambient coordinate: an angle, embedded as (cos, sin); nil if none
+	feat     []float64            // embedded rows of the last Forward
+	dfeat    []float64            // gradient with respect to the embedded rows
+	workers  int                  // goroutines for the gradient evaluations of Forward
+	g        []float64            // clipped ∇ log γ at the rows of the last Forward
+	dout     []float64            // gradient with respect to the network outputs
+	bases    []controlsde.Control // per-worker forks of Base for Forward
+	bbufs    [][]float64          // their row buffers
+	params   []float64            // the parameters the layers read (the parent's)
+	t        []float64            // per-row times
+	buf      []float64            // projected gradient
 }
 
 // NewNet returns the control of a freshly built network with architecture
@@ -86,14 +98,14 @@ type Net struct {
 // copy(n.Params(), …) or n.MLP.Init.
 func NewNet(arch nn.Arch, space manifold.Manifold, e *nn.Exec) (*Net, error) {
 	d := space.AmbientDim()
-	if arch.In != d || arch.Out != d {
-		return nil, fmt.Errorf("%w: network maps R^%d to R^%d, space has ambient dimension %d", nn.ErrArch, arch.In, arch.Out, d)
+	if arch.In != InputDim(space) || arch.Out != d {
+		return nil, fmt.Errorf("%w: network maps R^%d to R^%d, space needs R^%d to R^%d", nn.ErrArch, arch.In, arch.Out, InputDim(space), d)
 	}
 	m, err := nn.NewMLP(arch, e)
 	if err != nil {
 		return nil, err
 	}
-	return &Net{MLP: m, Space: space, d: d, project: !isFlat(space), params: m.Params(), workers: 1}, nil
+	return &Net{MLP: m, Space: space, d: d, project: !isFlat(space), periodic: periodicCoords(space), params: m.Params(), workers: 1}, nil
 }
 
 // NewNetGrad returns the control with the target-gradient term: arch must
@@ -102,8 +114,8 @@ func NewNet(arch nn.Arch, space manifold.Manifold, e *nn.Exec) (*Net, error) {
 // Forward (the result does not depend on it).
 func NewNetGrad(arch nn.Arch, space manifold.Manifold, e *nn.Exec, target controlsde.Target, clip float64, workers int) (*Net, error) {
 	d := space.AmbientDim()
-	if arch.In != d || arch.Out != d+1 {
-		return nil, fmt.Errorf("%w: gated network maps R^%d to R^%d, want R^%d to R^%d", nn.ErrArch, arch.In, arch.Out, d, d+1)
+	if arch.In != InputDim(space) || arch.Out != d+1 {
+		return nil, fmt.Errorf("%w: gated network maps R^%d to R^%d, want R^%d to R^%d", nn.ErrArch, arch.In, arch.Out, InputDim(space), d+1)
 	}
 	if target == nil || !(clip > 0) {
 		return nil, fmt.Errorf("%w: gradient term needs a target and a positive clip", nn.ErrArch)
@@ -112,7 +124,7 @@ func NewNetGrad(arch nn.Arch, space manifold.Manifold, e *nn.Exec, target contro
 	if err != nil {
 		return nil, err
 	}
-	return &Net{MLP: m, Space: space, Grad: target, GradClip: clip, d: d, project: !isFlat(space),
+	return &Net{MLP: m, Space: space, Grad: target, GradClip: clip, d: d, project: !isFlat(space), periodic: periodicCoords(space),
 		params: m.Params(), workers: max(1, workers)}, nil
 }
 
@@ -149,7 +161,7 @@ func (n *Net) Fork() controlsde.Control {
 	if off != len(n.params) {
 		panic("soc: Fork: parameter layout mismatch")
 	}
-	return &Net{MLP: m, Space: n.Space, Base: forkControl(n.Base), Grad: n.Grad, GradClip: n.GradClip, d: n.d, project: n.project, params: n.params, workers: 1}
+	return &Net{MLP: m, Space: n.Space, Base: forkControl(n.Base), Grad: n.Grad, GradClip: n.GradClip, d: n.d, project: n.project, periodic: n.periodic, params: n.params, workers: 1}
 }
 
 func forkControl(c controlsde.Control) controlsde.Control {
@@ -203,7 +215,7 @@ func (n *Net) Forward(dst, t, x []float64) {
 	if len(x) != rows*n.d || len(dst) != rows*n.d {
 		panic("soc: Net.Forward: batch length mismatch")
 	}
-	out := n.MLP.Forward(t, x, rows)
+	out := n.MLP.Forward(t, n.embed(x, rows), rows)
 	d := n.d
 	defer n.addBase(dst, t, x)
 	if n.Grad == nil {
@@ -281,7 +293,98 @@ func (n *Net) Backward(du, x, dx []float64) {
 		}
 		g = n.dout
 	}
-	n.MLP.Backward(g, dx)
+	if n.periodic == nil || dx == nil {
+		n.MLP.Backward(g, dx)
+		return
+	}
+	n.dfeat = grow(n.dfeat, len(n.feat))
+	n.MLP.Backward(g, n.dfeat)
+	in := len(n.feat) / (len(x) / d)
+	for i := 0; i < len(x)/d; i++ {
+		f, xi, di := n.dfeat[i*in:(i+1)*in], x[i*d:(i+1)*d], dx[i*d:(i+1)*d]
+		k := 0
+		for j, p := range n.periodic {
+			if p {
+				sn, cs := math.Sincos(xi[j])
+				di[j] = -sn*f[k] + cs*f[k+1]
+				k += 2
+			} else {
+				di[j] = f[k]
+				k++
+			}
+		}
+	}
+}
+
+// embed returns the network input of the rows of x: x itself, or with
+// every angle replaced by (cos, sin) (see Periodic coordinates).
+func (n *Net) embed(x []float64, rows int) []float64 {
+	if n.periodic == nil {
+		return x
+	}
+	d := n.d
+	in := d
+	for _, p := range n.periodic {
+		if p {
+			in++
+		}
+	}
+	n.feat = grow(n.feat, rows*in)
+	for i := range rows {
+		f, xi := n.feat[i*in:(i+1)*in], x[i*d:(i+1)*d]
+		k := 0
+		for j, p := range n.periodic {
+			if p {
+				f[k+1], f[k] = math.Sincos(xi[j])
+				k += 2
+			} else {
+				f[k] = xi[j]
+				k++
+			}
+		}
+	}
+	return n.feat
+}
+
+// InputDim returns the number of network inputs on space: its ambient
+// dimension plus one per torus angle (each angle enters as (cos, sin)).
+func InputDim(space manifold.Manifold) int {
+	in := space.AmbientDim()
+	for _, p := range periodicCoords(space) {
+		if p {
+			in++
+		}
+	}
+	return in
+}
+
+// periodicCoords marks the ambient coordinates of space that are torus
+// angles; nil when there are none.
+func periodicCoords(space manifold.Manifold) []bool {
+	var mark func(m manifold.Manifold, dst []bool) bool
+	mark = func(m manifold.Manifold, dst []bool) bool {
+		switch s := m.(type) {
+		case manifold.Torus:
+			for i := range dst {
+				dst[i] = true
+			}
+			return true
+		case manifold.Product:
+			found := false
+			for i, f := range s.Factors() {
+				if mark(f, dst[s.Offset(i):s.Offset(i+1)]) {
+					found = true
+				}
+			}
+			return found
+		}
+		return false
+	}
+	p := make([]bool, space.AmbientDim())
+	if !mark(space, p) {
+		return nil
+	}
+	return p
 }
 
 // Control implements controlsde.Control: u_θ(t, x_i) for every point of

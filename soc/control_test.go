@@ -1,6 +1,7 @@
 package soc
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 	"github.com/geosoc/geosoc/manifold"
 )
 
-// TestNetGradient checks Net.Backward (parameters and, on R^d, the input)
+// TestNetGradient checks Net.Backward (parameters and, on R^d and T^d, the
+// input, there through the (cos, sin) embedding of the angles)
 // against central finite differences of L = Σ_i w_i·u_θ(t_i, x_i) with
 // random weights w (gonum diff/fd). Tolerance gradTol: central
 // differences with step 1e-5 have truncation error O(h²) ≈ 1e-10 and
@@ -26,11 +28,13 @@ func TestNetGradient(t *testing.T) {
 		{"R3", manifold.NewEuclidean(3), false},
 		{"S2", manifold.NewSphere(3), false},
 		{"R3-grad-term", manifold.NewEuclidean(3), true},
+		{"T2", manifold.NewTorus(2), false},
+		{"S2xT2", manifold.NewProduct(manifold.NewSphere(3), manifold.NewTorus(2)), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 1))
 			d := tc.space.AmbientDim()
-			arch := nn.Arch{In: d, Out: d, Hidden: []int{8, 8}, Activation: "tanh", TimeFreqs: 2, OmegaMin: 1, OmegaMax: 10}
+			arch := nn.Arch{In: InputDim(tc.space), Out: d, Hidden: []int{8, 8}, Activation: "tanh", TimeFreqs: 2, OmegaMin: 1, OmegaMax: 10}
 			var n *Net
 			var err error
 			if tc.grad {
@@ -77,9 +81,17 @@ func TestNetGradient(t *testing.T) {
 			}, orig, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 			copy(p, orig)
 			require.InDeltaSlice(t, want, got, gradTol)
-			if _, flat := tc.space.(manifold.Euclidean); flat && !tc.grad {
+			if isFlat(tc.space) && !tc.grad { // R^d, and T^d through the (cos, sin) embedding
 				wantX := fd.Gradient(nil, loss, x, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 				require.InDeltaSlice(t, wantX, dx, gradTol)
+			}
+			if _, ok := tc.space.(manifold.Torus); ok {
+				// Continuous across the identification −π ≡ π.
+				a, b := []float64{math.Pi - 1e-9, 0.3}, []float64{-math.Pi + 1e-9, 0.3}
+				ua, ub := make([]float64, 2), make([]float64, 2)
+				n.Control(ua, 0.5, a)
+				n.Control(ub, 0.5, b)
+				require.InDeltaSlice(t, ua, ub, 1e-7)
 			}
 			if _, ok := tc.space.(manifold.Sphere); !ok {
 				return

@@ -74,13 +74,16 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	}
 	dim, _ := f.Training["dim"].(float64)
 	m.Dim = int(dim)
-	if m.Dim < 1 || float64(m.Dim) != dim || f.Arch.In != m.Dim || (f.Arch.Out != m.Dim && f.Arch.Out != m.Dim+1) {
+	if m.Dim < 1 || float64(m.Dim) != dim || (f.Arch.Out != m.Dim && f.Arch.Out != m.Dim+1) {
 		return nil, fmt.Errorf("%w: dimension %v does not match the network %d→%d", ErrModel, f.Training["dim"], f.Arch.In, f.Arch.Out)
 	}
 	m.Space, _ = f.Training["space"].(string)
 	space, err := controlsde.ParseSpace(m.Space)
 	if err != nil || space.AmbientDim() != m.Dim {
 		return nil, fmt.Errorf("%w: space %q for dimension %d", ErrModel, m.Space, m.Dim)
+	}
+	if f.Arch.In != InputDim(space) {
+		return nil, fmt.Errorf("%w: network input %d does not match space %q (want %d)", ErrModel, f.Arch.In, m.Space, InputDim(space))
 	}
 	if err := decode(f.Training["reference"], &m.Ref); err != nil {
 		return nil, fmt.Errorf("%w: reference: %v", ErrModel, err)

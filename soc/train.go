@@ -311,10 +311,12 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	tr.sch = tr.ref.Sigma
 	tr.w = metricWeights(space)
 	exec := nn.NewExec(s.Workers)
+	arch := s.arch(d)
+	arch.In = InputDim(space) // d, plus one per torus angle (Net)
 	if s.GradTerm {
-		tr.net, err = NewNetGrad(s.arch(d), space, exec, tr.count, s.GradClip, s.Workers)
+		tr.net, err = NewNetGrad(arch, space, exec, tr.count, s.GradClip, s.Workers)
 	} else {
-		tr.net, err = NewNet(s.arch(d), space, exec)
+		tr.net, err = NewNet(arch, space, exec)
 	}
 	if err != nil {
 		return nil, rep, 0, fmt.Errorf("%w: %v", ErrSettings, err)
