@@ -53,11 +53,15 @@
 // only on the distance, hence is symmetric; products factor), so
 // p_ref,t = μ for the discrete chain and the path weights of Sample are
 // exact: log Ẑ is unbiased in Ẑ at any step size. Inner products use the
-// Riemannian metric (½ tr(UᵀV) on SO(3)).
+// Riemannian metric (½ tr(UᵀV) on SO(3)), and torus angles enter the
+// network as (cos, sin), so the control is continuous across −π ≡ π.
 //
-// Adjoint Sampling there draws X_t given X₁ exactly from the heat kernel
-// centred at X₁ at time ν(1) − ν(t) (the reference bridge from the
-// uniform law) at the grid times, and regresses u_θ(t, X_t) onto
+// Adjoint Sampling there draws X₁ from a replay buffer of the control's
+// terminal states importance-resampled by their exact path weights
+// (towards γ/Z; an addition to Havens et al. that corrects mode weights),
+// X_t given X₁ exactly from the heat kernel centred at X₁ at time
+// ν(1) − ν(t) (the reference bridge from the uniform law) at the grid
+// times, and regresses u_θ(t, X_t) onto
 // −σ(t)·Γ∇g(X₁), ∇g = −∇log γ, with Γ the identity on T^n and the right
 // translation V ↦ V X₁ᵀX_t on SO(3) (both exact: ∇ of the value function
 // is the conditional mean of Γ∇g(X₁)) and parallel transport along the
@@ -67,8 +71,8 @@
 // reference is memoryless, which from the uniform law holds only to the
 // extent that it mixes over [0, 1]; the weights, and so log Ẑ, are exact
 // regardless (see heatBridge). lrds needs R^d. On the multimodal targets
-// vmf-s2 and igso3-mix brief trainings do not beat uniform importance
-// sampling in ESS/N (soc/NOTES.md).
+// vmf-s2 and igso3-mix brief logvar trainings do not beat uniform
+// importance sampling in ESS/N (soc/NOTES.md).
 //
 // # Training
 //

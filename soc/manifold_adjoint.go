@@ -57,8 +57,9 @@ import (
 //
 // The minimiser of L over all controls is u(t, x) = −σ(t) E_π[Γa | X_t = x]
 // for the joint law π of (X_t, X₁) the training draws: X₁ from the replay
-// buffer (the current control's terminal law) and X_t from the exact
-// bridge. When the buffer holds γ/Z, π is the (X_t, X₁) law of the
+// buffer (the current control's terminal states, importance-resampled
+// towards γ/Z by their exact path weights, see refillManifold) and X_t
+// from the exact bridge. When the buffer holds γ/Z, π is the (X_t, X₁) law of the
 // reference path measure tilted by e^{−g(X₁)}, whose conditional of X₁
 // given X_t is that of the optimal h-transform, so the minimiser is the
 // optimal control u* = −σ∇V (exactly on T^n and SO(3)).
@@ -71,8 +72,9 @@ import (
 // γ/Z only when that initial tilt is constant. From the uniform law this
 // holds only approximately, to the extent that the reference mixes over
 // [0, 1] (correlations decay like e^{−λ₁ν(1)/2}, λ₁ the first Laplace
-// eigenvalue: d − 1 on S^{d−1}, 2 on SO(3) with this metric, 1 on T^n), and
-// the buffer then holds a slightly wrong law. Sample's importance weights
+// eigenvalue: d − 1 on S^{d−1}, 2 on SO(3) with this metric, 1 on T^n).
+// The resampled buffer is γ/Z only up to the self-normalised importance
+// error of n = BufferSize paths (it degrades with the ESS). Sample's importance weights
 // do not depend on any of this: they are exact for the chain (compactSpace),
 // so log Ẑ stays unbiased (in Ẑ) whatever the control; the approximations
 // only cost variance (ESS).
