@@ -62,7 +62,8 @@
 // X_t given X₁ exactly from the heat kernel centred at X₁ at time
 // ν(1) − ν(t) (the reference bridge from the uniform law) at the grid
 // times, and regresses u_θ(t, X_t) onto
-// −σ(t)·Γ∇g(X₁), ∇g = −∇log γ, with Γ the identity on T^n and the right
+// −σ̄·Γ∇g(X₁) (σ̄ the root-mean-square σ of the grid step), ∇g = −∇log γ,
+// with Γ the identity on T^n and the right
 // translation V ↦ V X₁ᵀX_t on SO(3) (both exact: ∇ of the value function
 // is the conditional mean of Γ∇g(X₁)) and parallel transport along the
 // geodesic times the Ricci damping e^{−(d−2)τ/2} on S^{d−1} (an

@@ -29,9 +29,12 @@ import (
 //
 // # The regression target
 //
-// L(θ) = (1/B) Σ_b |u_θ(t_b, X_{t_b}) + σ(t_b) Γ_b a(X₁^b)|²_g, with
+// L(θ) = (1/B) Σ_b |u_θ(t_b, X_{t_b}) + σ̄_b Γ_b a(X₁^b)|²_g, with
 // a = ∇g(X₁) = −∇log γ(X₁) (clipped in Riemannian norm to MaxAdjoint) and
-// Γ_b a map T_{X₁}M → T_{X_t}M:
+// σ̄_b = √(Δν_k/Δt_k) the root-mean-square σ of the grid step k at
+// t_b = t_k (the factor by which the engine multiplies the control in that
+// step, so that the controlled drift σ̄u matches −σ̄²∇V; σ̄ = σ for a
+// constant schedule) and Γ_b a map T_{X₁}M → T_{X_t}M:
 //
 //   - T^n: Γ = identity. Exact: the value function is
 //     V(t, x) = −log E[e^{−g(x + W_τ)}], so
@@ -55,7 +58,7 @@ import (
 //     the targets at small t, far from X₁, are too large: on vmf-s2 the
 //     adjoint control then gave log Ẑ 0.56 below log Z with ESS/N 0.02.)
 //
-// The minimiser of L over all controls is u(t, x) = −σ(t) E_π[Γa | X_t = x]
+// The minimiser of L over all controls is u(t, x) = −σ̄ E_π[Γa | X_t = x]
 // for the joint law π of (X_t, X₁) the training draws: X₁ from the replay
 // buffer (the current control's terminal states, importance-resampled
 // towards γ/Z by their exact path weights, see refillManifold) and X_t
@@ -82,7 +85,7 @@ type heatBridge struct {
 	space   manifold.Manifold
 	factors []bridgeFactor
 	sd      []float64 // √τ_k
-	sigma   []float64 // σ(t_k)
+	sigma   []float64 // σ̄_k = √(Δν_k/Δt_k)
 	times   []float64 // t_k
 }
 
@@ -109,7 +112,7 @@ func newHeatBridge(space manifold.Manifold, sch controlsde.Schedule, grid []floa
 			return nil, fmt.Errorf("%w: bridge time %v at grid point %d", ErrSettings, tau[k], k)
 		}
 		hb.sd[k] = math.Sqrt(tau[k])
-		hb.sigma[k] = sch.Sigma(grid[k])
+		hb.sigma[k] = math.Sqrt((sch.Integral(grid[k+1]) - sch.Integral(grid[k])) / (grid[k+1] - grid[k]))
 	}
 	var add func(m manifold.Manifold, lo int) error
 	add = func(m manifold.Manifold, lo int) error {
@@ -310,7 +313,7 @@ func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) {
 // manifoldAdjointLoss adds the gradient of the manifold Adjoint Sampling
 // loss (see heatBridge)
 //
-//	L(θ) = (1/B) Σ_b |u_θ(t_b, X_b) + σ(t_b) Γ_b a(X₁^b)|²_g,
+//	L(θ) = (1/B) Σ_b |u_θ(t_b, X_b) + σ̄_b Γ_b a(X₁^b)|²_g,
 //	t_b uniform on the grid points t_0 … t_{K−1},
 //	X_b ~ heat kernel from X₁^b at time ν(1) − ν(t_b),
 //

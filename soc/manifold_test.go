@@ -228,8 +228,8 @@ type manifoldCase struct {
 // The space comes from the target's Space method, as in `geosoc train`.
 //
 // ESS/N must beat the zero control's (uniform importance sampling, the
-// same grid) for adjoint on every target (measured 0.282 vs 0.202,
-// 0.275 vs 0.235, 0.235 vs 0.021) and for logvar on vonmises-t4 (0.049 vs
+// same grid) for adjoint on every target (measured 0.277 vs 0.202,
+// 0.275 vs 0.235, 0.229 vs 0.021) and for logvar on vonmises-t4 (0.049 vs
 // 0.021). On the multimodal vmf-s2 and igso3-mix this brief logvar
 // training mis-weights the modes and does not beat uniform importance
 // sampling (0.096 vs 0.202, 0.164 vs 0.235; soc/NOTES.md), which is
