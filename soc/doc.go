@@ -71,9 +71,10 @@
 // Bismut formula). The fixed point is the optimal control only when the
 // reference is memoryless, which from the uniform law holds only to the
 // extent that it mixes over [0, 1]; the weights, and so log Ẑ, are exact
-// regardless (see heatBridge). lrds needs R^d. On the multimodal targets
-// vmf-s2 and igso3-mix brief logvar trainings do not beat uniform
-// importance sampling in ESS/N (soc/NOTES.md).
+// regardless (see heatBridge). On these spaces logvar also trains half of
+// each batch on paths resampled by their exact weights,
+// which corrects the mode weights the on-policy paths get wrong. lrds
+// needs R^d.
 //
 // # Training
 //

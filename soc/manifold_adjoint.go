@@ -289,9 +289,22 @@ func (tr *trainer) refillManifold() error {
 
 // systematic resamples the rows of (x, a) (n rows of d values each) with
 // probabilities ∝ exp(lw_i) by systematic resampling with the uniform u
-// (row j takes the row i whose cumulative weight interval contains
-// (j + u)/n) into (dstX, dstA).
+// (systematicIndex) into (dstX, dstA).
 func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) {
+	idx := make([]int, len(lw))
+	systematicIndex(idx, lw, u)
+	for j, i := range idx {
+		copy(dstX[j*d:(j+1)*d], x[i*d:(i+1)*d])
+		copy(dstA[j*d:(j+1)*d], a[i*d:(i+1)*d])
+	}
+}
+
+// systematicIndex writes the systematic resampling of n = len(lw) indices
+// with probabilities ∝ exp(lw_i) and the uniform u into idx: idx[j] is the
+// i whose cumulative-probability interval contains (j + u)/n, so index i
+// appears ⌊n p_i⌋ or ⌈n p_i⌉ times (Kitagawa 1996; Douc, Cappé & Moulines
+// 2005).
+func systematicIndex(idx []int, lw []float64, u float64) {
 	n := len(lw)
 	m := controlsde.LogSumExp(lw)
 	var c float64
@@ -299,14 +312,12 @@ func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) {
 	for i := range n {
 		c += math.Exp(lw[i] - m)
 		for j < n && (float64(j)+u)/float64(n) < c {
-			copy(dstX[j*d:(j+1)*d], x[i*d:(i+1)*d])
-			copy(dstA[j*d:(j+1)*d], a[i*d:(i+1)*d])
+			idx[j] = i
 			j++
 		}
 	}
 	for ; j < n; j++ { // rounding: the cumulative sum ended just below 1
-		copy(dstX[j*d:(j+1)*d], x[(n-1)*d:n*d])
-		copy(dstA[j*d:(j+1)*d], a[(n-1)*d:n*d])
+		idx[j] = n - 1
 	}
 }
 

@@ -215,7 +215,6 @@ func TestSO3Transport(t *testing.T) {
 type manifoldCase struct {
 	target, method string
 	settings       Settings
-	beatsZero      bool // assert ESS/N above the zero control's
 }
 
 // TestManifoldTargets trains logvar and adjoint briefly on the three
@@ -227,15 +226,15 @@ type manifoldCase struct {
 // relative at ESS/N ≈ 0.05–0.3 with 2000 paths, i.e. ≈ 0.02 on SE ≈ 0.05).
 // The space comes from the target's Space method, as in `geosoc train`.
 //
-// ESS/N must beat the zero control's (uniform importance sampling, the
-// same grid) for adjoint on every target (measured 0.277 vs 0.202,
-// 0.275 vs 0.235, 0.229 vs 0.021) and for logvar on vonmises-t4 (0.049 vs
-// 0.021). On the multimodal vmf-s2 and igso3-mix this brief logvar
-// training mis-weights the modes and does not beat uniform importance
-// sampling (0.096 vs 0.202, 0.164 vs 0.235; soc/NOTES.md), which is
-// reported, not hidden; adjoint avoids it by its importance-resampled
-// buffer (refillManifold). TestSphereOptimalControl checks the control
-// itself on a unimodal target.
+// ESS/N must beat the zero control's (uniform importance sampling on the
+// same grid) on every target; measured: logvar 0.262 vs 0.202, 0.247 vs
+// 0.235, 0.054 vs 0.021; adjoint 0.277 vs 0.202, 0.275 vs 0.235, 0.229 vs
+// 0.021. Both depend on the weight resampling of the manifold objectives
+// (resamplePaths, refillManifold): without it these brief trainings
+// mis-weight the modes of vmf-s2 and igso3-mix and lose to uniform
+// importance sampling (logvar 0.096 and 0.164, adjoint 0.027 and 0.191;
+// soc/NOTES.md). TestSphereOptimalControl checks the control itself on a
+// unimodal target.
 func TestManifoldTargets(t *testing.T) {
 	const (
 		zTol      = 4.0
@@ -247,7 +246,7 @@ func TestManifoldTargets(t *testing.T) {
 	adj := Settings{Steps: 600, Batch: 256, Hidden: []int{32, 32}, Reference: ref, Seed: 7, BufferSize: 512, Refresh: 20}
 	var cases []manifoldCase
 	for _, name := range datasets.ManifoldNames() {
-		cases = append(cases, manifoldCase{name, "logvar", lv, name == "vonmises-t4"}, manifoldCase{name, "adjoint", adj, true})
+		cases = append(cases, manifoldCase{name, "logvar", lv}, manifoldCase{name, "adjoint", adj})
 	}
 	for _, tc := range cases {
 		t.Run(tc.target+"/"+tc.method, func(t *testing.T) {
@@ -260,9 +259,7 @@ func TestManifoldTargets(t *testing.T) {
 			require.Equal(t, spaceName(sp), m.Space)
 			rep, z0 := sampleVsZero(t, m, tg, sp, n)
 			require.InDelta(t, rep.ExactLogZ, rep.LogZ, zTol*rep.LogZStdErr+logZFloor)
-			if tc.beatsZero {
-				require.Greater(t, rep.ESSFraction, z0.ESS)
-			}
+			require.Greater(t, rep.ESSFraction, z0.ESS)
 		})
 	}
 }
@@ -293,7 +290,7 @@ func sampleVsZero(t *testing.T, m *Model, tg Target, sp manifold.Manifold, n int
 // (uniform importance sampling) has ESS/N ≈ 0.13, and the optimal control
 // would give ESS/N = 1. Both objectives, trained briefly (σ = 1.5, 20
 // steps), must reach ESS/N ≥ minESS, more than twice the zero control's
-// (measured: logvar 0.605, adjoint 0.566, zero 0.123), with log Ẑ within zTol standard
+// (measured: logvar 0.607, adjoint 0.566, zero 0.123), with log Ẑ within zTol standard
 // errors plus logZFloor of 0.
 func TestSphereOptimalControl(t *testing.T) {
 	const (

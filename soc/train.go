@@ -252,6 +252,9 @@ type trainer struct {
 	// and the exact heat-kernel bridge of adjoint sampling
 	w      []float64
 	bridge *heatBridge
+	// logvar on manifolds: the resampled paths (resamplePaths)
+	idx          []int
+	rtraj, rterm []float64
 	// per-step scratch
 	t, x, u, du []float64
 	y, eta      []float64
