@@ -8,17 +8,51 @@ import (
 	"github.com/geosoc/geosoc/controlsde"
 )
 
-// Mixture is an isotropic Gaussian mixture Σ_k w_k N(m_k, s_k² I) on R^d,
-// the learned reference law q of "lrds", in a form stored in model files.
+// Mixture is the learned reference law q of "lrds", in a form stored in
+// model files. Two families:
+//
+//   - Kind "" (isotropic): q = Σ_k w_k N(m_k, s_k² I) on R^d; Weights and
+//     Variances hold K values, Means K·d values back to back.
+//   - Kind "product" (mean-field): q = Π_i Σ_k w_ik N(m_ik, s_ik²), a
+//     mixture of K^d diagonal Gaussians with O(dK) parameters; Weights,
+//     Means and Variances hold d·K values, coordinate i at i·K … i·K+K−1.
+//     It covers the 2^d modes of a target made of independent double wells
+//     (Many-Well) with K = 2, which no isotropic mixture of a few
+//     components can.
 type Mixture struct {
+	Kind      string    `json:"kind,omitempty"`
 	Weights   []float64 `json:"weights"`
-	Means     []float64 `json:"means"` // K·d values
+	Means     []float64 `json:"means"`
 	Variances []float64 `json:"variances"`
 }
 
-// gm returns q as a controlsde.GaussianMixture (normalised, log Z = 0).
-func (q Mixture) gm() (*controlsde.GaussianMixture, error) {
-	return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+// Mixture kinds.
+const (
+	Isotropic = ""
+	Product   = "product"
+)
+
+// mixtureLaw is a normalised reference law with exact draws.
+type mixtureLaw interface {
+	controlsde.Target
+	Rand(dst []float64, rng *rand.Rand)
+}
+
+// law returns q on R^d as a normalised controlsde target (log Z = 0).
+func (q Mixture) law(d int) (mixtureLaw, error) {
+	switch q.Kind {
+	case Isotropic:
+		if len(q.Weights) == 0 || len(q.Means) != len(q.Weights)*d {
+			return nil, fmt.Errorf("%w: isotropic mixture with %d weights and %d means in dimension %d", ErrModel, len(q.Weights), len(q.Means), d)
+		}
+		return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+	case Product:
+		if d < 1 || len(q.Weights) == 0 || len(q.Weights)%d != 0 {
+			return nil, fmt.Errorf("%w: product mixture with %d weights in dimension %d", ErrModel, len(q.Weights), d)
+		}
+		return controlsde.NewProductMixture(d, len(q.Weights)/d, q.Weights, q.Means, q.Variances, 0)
+	}
+	return nil, fmt.Errorf("%w: unknown mixture kind %q", ErrModel, q.Kind)
 }
 
 // AnnealedMALA draws chains samples approximately from γ/Z by annealed

@@ -99,8 +99,8 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		if err := decode(f.Training["mixture"], &q); err != nil {
 			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)
 		}
-		if _, err := q.gm(); err != nil || len(q.Means) != len(q.Weights)*m.Dim {
-			return nil, fmt.Errorf("%w: bad reference mixture", ErrModel)
+		if _, err := q.law(m.Dim); err != nil {
+			return nil, fmt.Errorf("%w: bad reference mixture: %v", ErrModel, err)
 		}
 		m.Mixture = &q
 	}
@@ -159,23 +159,17 @@ func (m *Model) Control(target controlsde.Target) (*Net, error) {
 		return nil, fmt.Errorf("%w: %d parameters for an architecture with %d", ErrModel, len(m.Params), len(n.Params()))
 	}
 	copy(n.Params(), m.Params)
-	if m.Mixture != nil {
-		sch, err := m.Ref.Sigma.Schedule()
-		if err != nil {
-			return nil, err
-		}
-		base, err := follmerBase(m.Mixture, sch)
-		if err != nil {
-			return nil, err
-		}
-		n.SetBase(base)
-	}
 	return n, nil
 }
 
 // Problem returns the controlled problem of m for target: the reference,
-// the learned control and the target, and the time grid.
+// the learned control and the target, and the time grid. An lrds model
+// has none (its control acts on the exact chain of its reference mixture,
+// which Sample simulates): ErrSettings.
 func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64, error) {
+	if m.Method == "lrds" {
+		return controlsde.Problem{}, nil, fmt.Errorf("%w: an lrds model samples with its mixture chain (Sample), not a controlled SDE", ErrSettings)
+	}
 	n, err := m.Control(target)
 	if err != nil {
 		return controlsde.Problem{}, nil, err
@@ -199,8 +193,11 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 // a Brownian reference on R^d: n exact samples through the reference
 // bridge, controlsde.ForwardLogWeights), the exact log Z where known, energy and
 // gradient evaluations (training included) and the training and sampling
-// times. It returns an error wrapping ErrTargetMismatch when the model was
-// trained for another target and ErrSettings for n ≤ 0.
+// times. An lrds model samples its exact mixture chain instead (see the
+// package documentation; EUBO for any target with exact samples), with
+// per-particle streams, so its output does not depend on GOMAXPROCS. It
+// returns an error wrapping ErrTargetMismatch when the model was trained
+// for another target and ErrSettings for n ≤ 0.
 func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sampler.Report, error) {
 	rep := sampler.NewReport("", "", n, seed)
 	if m == nil || target == nil {
@@ -214,6 +211,9 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 		return sampler.Output{}, rep, err
 	}
 	count := sampler.NewCounting(target)
+	if m.Method == "lrds" {
+		return sampleLRDS(m, target, count, n, seed, rep)
+	}
 	p, grid, err := m.Problem(count)
 	if err != nil {
 		return sampler.Output{}, rep, err

@@ -90,6 +90,16 @@ type Settings struct {
 	Chains     int `json:"chains,omitempty"`
 	Levels     int `json:"levels,omitempty"`
 	MCMCSteps  int `json:"mcmc_steps,omitempty"`
+	// Family is the lrds reference family: "" (isotropic, the default)
+	// or "product" (mean-field: Components components per coordinate, see
+	// Mixture and FitProductMixture).
+	Family string `json:"family,omitempty"`
+	// RefineRounds rounds of tempered mixture population Monte Carlo with
+	// RefineSamples draws each (default 4096) improve the fitted lrds
+	// reference before training (RefineMixture); default 0 (none). They
+	// cost RefineRounds·RefineSamples energy evaluations.
+	RefineRounds  int `json:"refine_rounds,omitempty"`
+	RefineSamples int `json:"refine_samples,omitempty"`
 	// Seed determines every random number of the training.
 	Seed uint64 `json:"seed"`
 
@@ -162,6 +172,15 @@ func (s *Settings) resolve(method string) (Settings, error) {
 		def(&o.Chains, 512)
 		def(&o.Levels, 20)
 		def(&o.MCMCSteps, 10)
+		if o.RefineRounds > 0 {
+			def(&o.RefineSamples, 4096)
+		}
+		if o.Family != Isotropic && o.Family != Product {
+			return o, fmt.Errorf("%w: lrds reference family %q (want \"\" or %q)", ErrSettings, o.Family, Product)
+		}
+		if o.RefineRounds < 0 || (o.RefineRounds > 0 && o.RefineSamples < 2) {
+			return o, fmt.Errorf("%w: lrds refine rounds %d, samples %d", ErrSettings, o.RefineRounds, o.RefineSamples)
+		}
 		if o.Components < 1 || o.Chains < o.Components || o.Levels < 1 || o.MCMCSteps < 1 {
 			return o, fmt.Errorf("%w: lrds needs 1 ≤ components ≤ chains, levels ≥ 1, mcmc steps ≥ 1", ErrSettings)
 		}
@@ -243,8 +262,10 @@ type trainer struct {
 	rng    *rand.Rand
 	step   int
 
-	// lrds: the fitted reference law
-	mix *Mixture
+	// lrds: the fitted reference law and its refinement record
+	mix    *Mixture
+	refine RefineStats
+	lrun   *lrdsRun
 	// adjoint
 	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
 	// per-step scratch
@@ -324,14 +345,12 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 		tr.net.MLP.Init(tr.rng)
 		scaleLast(tr.net)
 		if method == "lrds" {
+			start := time.Now()
 			if err := tr.fitReference(); err != nil {
 				return nil, rep, 0, err
 			}
-		}
-	}
-	if tr.mix != nil {
-		if err := tr.setBase(); err != nil {
-			return nil, rep, 0, err
+			// The reference fit is part of the training time.
+			trained = time.Since(start).Seconds()
 		}
 	}
 	return tr, rep, trained, nil
@@ -401,7 +420,9 @@ func (tr *trainer) update() (float64, error) {
 	switch tr.method {
 	case "adjoint":
 		loss, err = tr.adjointLoss()
-	default: // logvar, lrds
+	case "lrds":
+		loss, err = tr.lrdsLoss()
+	default: // logvar
 		loss, err = tr.logVarLoss()
 	}
 	if err != nil {
@@ -430,6 +451,7 @@ func (tr *trainer) training(seconds float64) map[string]any {
 		"energy_evals":  e + tr.prevEnergy(),
 		"grad_evals":    g + tr.prevGrad(),
 		"mixture":       mixtureValue(tr.mix),
+		"refine":        generic(tr.refine),
 	}
 }
 
@@ -513,32 +535,21 @@ func (tr *trainer) fitReference() error {
 			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
 		}
 	}
-	q, err := FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+	var q Mixture
+	var err error
+	if tr.s.Family == Product {
+		q, err = FitProductMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+	} else {
+		q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+	}
 	if err != nil {
 		return err
+	}
+	if tr.s.RefineRounds > 0 {
+		if q, tr.refine, err = RefineMixture(q, tr.count, d, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng); err != nil {
+			return err
+		}
 	}
 	tr.mix = &q
 	return nil
-}
-
-// setBase installs the Föllmer drift of the fitted mixture q as the base
-// control of the net.
-func (tr *trainer) setBase() error {
-	base, err := follmerBase(tr.mix, tr.sch)
-	if err != nil {
-		return err
-	}
-	tr.net.SetBase(base)
-	return nil
-}
-
-// follmerBase returns the Föllmer drift of q under the Brownian reference
-// with schedule sch from 0 (controlsde.Follmer): the h-transform of the
-// reference whose terminal law is exactly q.
-func follmerBase(q *Mixture, sch controlsde.Schedule) (controlsde.Control, error) {
-	gm, err := q.gm()
-	if err != nil {
-		return nil, fmt.Errorf("%w: reference mixture: %v", ErrModel, err)
-	}
-	return controlsde.NewFollmer(gm, sch, 1), nil
 }

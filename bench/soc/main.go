@@ -33,12 +33,16 @@ func main() {
 	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
 	comps := flag.Int("components", 0, "lrds mixture components (0: default)")
 	chains := flag.Int("chains", 0, "lrds annealed-MALA chains (0: default)")
+	family := flag.String("family", "", "lrds reference family: \"\" (isotropic) or product")
+	refine := flag.Int("refine", 0, "lrds reference refinement rounds (tempered mixture PMC)")
+	refineN := flag.Int("refine-samples", 0, "draws per refinement round (0: default)")
 	flag.Parse()
 	tg, err := datasets.Lookup(*target)
 	if err != nil {
 		fail(err)
 	}
-	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps, Chains: *chains}
+	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps, Chains: *chains,
+		Family: *family, RefineRounds: *refine, RefineSamples: *refineN}
 	for _, w := range strings.Split(*hidden, ",") {
 		v, err := strconv.Atoi(w)
 		if err != nil {

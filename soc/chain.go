@@ -1,0 +1,243 @@
+package soc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/geosoc/geosoc/controlsde"
+)
+
+// mixtureChain is the Föllmer process of a Gaussian-mixture reference law
+// q (Mixture, isotropic or product) sampled exactly on a time grid: the
+// lrds base process. Under the Brownian reference σ(t) dW from X₀ = 0 on
+// [0, 1], with ν(t) = ∫₀ᵗ σ², V = ν(1), the h-transform with
+// h(1, y) = q(y)/N(y; 0, VI) has terminal law exactly q, and given X₁ its
+// path is the reference's Brownian bridge. For one Gaussian component
+// N(m, s²) (per coordinate) the process is Gaussian:
+//
+//   - X₁ given X_t = x is N(μ₁, v₁) with 1/v₁ = 1/s² + ν_t/(Vτ) and
+//     μ₁ = v₁(m/s² + x/τ), τ = V − ν_t (a Gaussian prior times the bridge
+//     likelihood N(x; (ν_t/V)X₁, ν_t τ/V));
+//   - X_{t'} given X_t = x and X₁ is the bridge value
+//     N(x + (Δ/τ)(X₁ − x), Δτ'/τ), Δ = ν_{t'} − ν_t, τ' = V − ν_{t'};
+//
+// so X_{t'} | X_t = x ~ N(x + (Δ/τ)(μ₁ − x), Δτ'/τ + (Δ/τ)² v₁). For the
+// mixture, the transition is the mixture of these component transitions
+// with the responsibilities r_c(t, x) ∝ w_c I_c(t, x) of
+// controlsde.FollmerProduct (isotropic: one component for all coordinates;
+// product: one per coordinate). The chain's states at the grid times have
+// the law of the continuous process, so its terminal law is exactly q with
+// no discretisation error.
+type mixtureChain struct {
+	d, k    int
+	product bool
+	logW    []float64 // isotropic: K; product: d·K (i·K + c)
+	means   []float64 // isotropic: K·d (c·d + i); product: d·K
+	vars    []float64 // isotropic: K; product: d·K
+	law     controlsde.Target
+	V       float64
+	grid    []float64
+	nu      []float64 // ν(t_k) − ν(0)
+}
+
+func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64) (*mixtureChain, error) {
+	law, err := q.law(d)
+	if err != nil {
+		return nil, err
+	}
+	c := &mixtureChain{d: d, product: q.Kind == Product, law: law, grid: grid,
+		means: q.Means, vars: q.Variances}
+	c.k = len(q.Weights)
+	if c.product {
+		c.k /= d
+		for i := range d {
+			var s float64
+			for j := range c.k {
+				s += q.Weights[i*c.k+j]
+			}
+			for j := range c.k {
+				c.logW = append(c.logW, math.Log(q.Weights[i*c.k+j]/s))
+			}
+		}
+	} else {
+		var s float64
+		for _, w := range q.Weights {
+			s += w
+		}
+		for _, w := range q.Weights {
+			c.logW = append(c.logW, math.Log(w/s))
+		}
+	}
+	n0 := sch.Integral(grid[0])
+	c.V = sch.Integral(1) - n0
+	if grid[0] != 0 || grid[len(grid)-1] != 1 || !(c.V > 0) {
+		return nil, fmt.Errorf("%w: lrds needs a grid on [0, 1] and a positive reference variance", ErrSettings)
+	}
+	for _, t := range grid {
+		c.nu = append(c.nu, sch.Integral(t)-n0)
+	}
+	return c, nil
+}
+
+// comp returns log w, m and s² of component c of coordinate i.
+func (c *mixtureChain) comp(i, j int) (lw, m, s2 float64) {
+	if c.product {
+		return c.logW[i*c.k+j], c.means[i*c.k+j], c.vars[i*c.k+j]
+	}
+	return c.logW[j], c.means[j*c.d+i], c.vars[j]
+}
+
+// chainScratch holds one particle's transition: normalised log
+// responsibilities lr (isotropic: K; product: d·K) and the component
+// transition means mu and variances v (d·K, at i·K + c).
+type chainScratch struct {
+	lr, mu, v []float64
+}
+
+func (c *mixtureChain) scratch() *chainScratch {
+	n := c.d * c.k
+	return &chainScratch{lr: make([]float64, n), mu: make([]float64, n), v: make([]float64, n)}
+}
+
+// transition fills s with the transition of step k (t_k → t_{k+1}) from x.
+func (c *mixtureChain) transition(s *chainScratch, k int, x []float64) {
+	V, nt := c.V, c.nu[k]
+	tau := V - nt
+	dl := c.nu[k+1] - nt
+	tau1 := V - c.nu[k+1]
+	f := dl / tau
+	if !c.product {
+		clear(s.lr[:c.k])
+	}
+	for i, xi := range x {
+		for j := range c.k {
+			lw, m, s2 := c.comp(i, j)
+			// log I of controlsde.FollmerProduct (stable form).
+			a := 1/s2 - 1/V
+			D := 1 + tau*a
+			li := 0.5*math.Log(V/s2) - 0.5*math.Log(D) + (m*m*tau/(s2*s2)+2*m*xi/s2-a*xi*xi)/(2*D) - m*m/(2*s2)
+			if c.product {
+				s.lr[i*c.k+j] = lw + li
+			} else {
+				s.lr[j] += li
+			}
+			v1 := 1 / (1/s2 + nt/(V*tau))
+			mu1 := v1 * (m/s2 + xi/tau)
+			s.mu[i*c.k+j] = xi + f*(mu1-xi)
+			s.v[i*c.k+j] = dl*tau1/tau + f*f*v1
+		}
+	}
+	if c.product {
+		for i := range c.d {
+			normLog(s.lr[i*c.k : (i+1)*c.k])
+		}
+		return
+	}
+	for j := range c.k {
+		lw, _, _ := c.comp(0, j)
+		s.lr[j] += lw
+	}
+	normLog(s.lr[:c.k])
+}
+
+// normLog turns log weights into normalised log weights.
+func normLog(l []float64) {
+	m := math.Inf(-1)
+	for _, v := range l {
+		m = math.Max(m, v)
+	}
+	var s float64
+	for _, v := range l {
+		s += math.Exp(v - m)
+	}
+	z := m + math.Log(s)
+	for i := range l {
+		l[i] -= z
+	}
+}
+
+// draw writes a draw from the transition s into dst.
+func (c *mixtureChain) draw(dst []float64, s *chainScratch, rng *rand.Rand) {
+	pick := func(lr []float64) int {
+		u := rng.Float64()
+		for j, l := range lr {
+			if u -= math.Exp(l); u < 0 {
+				return j
+			}
+		}
+		return len(lr) - 1
+	}
+	j := 0
+	if !c.product {
+		j = pick(s.lr[:c.k])
+	}
+	for i := range dst {
+		if c.product {
+			j = pick(s.lr[i*c.k : (i+1)*c.k])
+		}
+		dst[i] = s.mu[i*c.k+j] + math.Sqrt(s.v[i*c.k+j])*rng.NormFloat64()
+	}
+}
+
+// logp returns the log density of the transition s at z and, when grad is
+// not nil, writes ∇_z of it into grad.
+func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
+	const half = 0.9189385332046727 // ½ log 2π
+	if c.product {
+		var l float64
+		for i, zi := range z {
+			m, sum, num := math.Inf(-1), 0.0, 0.0
+			for j := range c.k {
+				p := i*c.k + j
+				e := zi - s.mu[p]
+				lj := s.lr[p] - 0.5*e*e/s.v[p] - 0.5*math.Log(s.v[p]) - half
+				var sc float64
+				m, sum, sc = lseScale(m, sum, lj)
+				num = num*sc + math.Exp(lj-m)*(-e/s.v[p])
+			}
+			l += m + math.Log(sum)
+			if grad != nil {
+				grad[i] = num / sum
+			}
+		}
+		return l
+	}
+	m, sum := math.Inf(-1), 0.0
+	if grad != nil {
+		clear(grad)
+	}
+	for j := range c.k {
+		lj := s.lr[j]
+		for i, zi := range z {
+			p := i*c.k + j
+			e := zi - s.mu[p]
+			lj += -0.5*e*e/s.v[p] - 0.5*math.Log(s.v[p]) - half
+		}
+		var sc float64
+		m, sum, sc = lseScale(m, sum, lj)
+		if grad != nil {
+			wj := math.Exp(lj - m)
+			for i, zi := range z {
+				p := i*c.k + j
+				grad[i] = grad[i]*sc + wj*(s.mu[p]-zi)/s.v[p]
+			}
+		}
+	}
+	if grad != nil {
+		for i := range grad {
+			grad[i] /= sum
+		}
+	}
+	return m + math.Log(sum)
+}
+
+// lseScale folds exp(v) into a running sum s·exp(m) and returns the factor
+// by which the terms so far were rescaled.
+func lseScale(m, s, v float64) (nm, ns, scale float64) {
+	if v <= m {
+		return m, s + math.Exp(v-m), 1
+	}
+	scale = math.Exp(m - v)
+	return v, s*scale + 1, scale
+}
