@@ -30,11 +30,14 @@ var (
 	colWeight  = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
 	colExact   = color.NRGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
 	colPoints  = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x90}
-	colOnHeat  = color.NRGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xc0}
+	colOnHeat  = color.NRGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0x90}
 )
 
 // maxMarginals is the most coordinates given a marginal histogram.
 const maxMarginals = 4
+
+// marginalQ is the tail quantile that bounds the axes on R^d.
+const marginalQ = 0.005
 
 // newPanel returns a plot with the package's common style.
 func newPanel(title, xlab, ylab string) *gplot.Plot {
@@ -71,11 +74,16 @@ func points(x []float64, stride, i, j, max int, f func(a, b float64) (float64, f
 
 // scatter returns a scatter of small discs of colour c.
 func scatter(xy plotter.XYs, c color.Color) *plotter.Scatter {
+	return scatterR(xy, c, vg.Points(1.2))
+}
+
+// scatterR returns a scatter of discs of colour c and radius r.
+func scatterR(xy plotter.XYs, c color.Color, r vg.Length) *plotter.Scatter {
 	s, err := plotter.NewScatter(xy)
 	if err != nil {
 		panic("plot: " + err.Error()) // points filters non-finite values
 	}
-	s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(1.2), Shape: draw.CircleGlyph{}}
+	s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: r, Shape: draw.CircleGlyph{}}
 	return s
 }
 
@@ -102,34 +110,35 @@ func step(counts []float64, total, lo, hi float64, c color.Color, width vg.Lengt
 	return l
 }
 
-// addHistograms adds to p the density histograms of the values
-// v(x, i) for the samples (unweighted, and reweighted when weights exist)
-// and for the exact samples, on [lo, hi].
-func addHistograms(p *gplot.Plot, d *data, vals, exact []float64, lo, hi float64) {
+// addHistograms adds to p the density histograms of vals, the values of
+// the samples (unweighted, and reweighted when weights exist), and of
+// exact, those of the exact samples, on [lo, hi]; with a legend if legend
+// is set (the first of a set of panels).
+func addHistograms(p *gplot.Plot, d *data, vals, exact []float64, lo, hi float64, legend bool) {
+	add := func(name string, l *plotter.Line) {
+		p.Add(l)
+		if legend {
+			p.Legend.Add(name, l)
+		}
+	}
 	counts := make([]float64, d.o.Bins)
 	tot := Histogram(counts, vals, 1, 0, nil, lo, hi)
 	label := "samples"
 	if d.w != nil {
 		label = "samples (unweighted)"
 	}
-	l := step(counts, tot, lo, hi, colSamples, vg.Points(1), false)
-	p.Add(l)
-	p.Legend.Add(label, l)
+	add(label, step(counts, tot, lo, hi, colSamples, vg.Points(1), false))
 	if d.w != nil {
 		c := make([]float64, d.o.Bins)
 		tw := Histogram(c, vals, 1, 0, d.w, lo, hi)
 		if tw > 0 && !math.IsNaN(tw) {
-			l := step(c, tw, lo, hi, colWeight, vg.Points(1.5), false)
-			p.Add(l)
-			p.Legend.Add("samples (weighted)", l)
+			add("samples (weighted)", step(c, tw, lo, hi, colWeight, vg.Points(1.5), false))
 		}
 	}
 	if exact != nil {
 		c := make([]float64, d.o.Bins)
 		te := Histogram(c, exact, 1, 0, nil, lo, hi)
-		l := step(c, te, lo, hi, colExact, vg.Points(1.2), true)
-		p.Add(l)
-		p.Legend.Add("exact", l)
+		add("exact", step(c, te, lo, hi, colExact, vg.Points(1.2), true))
 	}
 	p.Y.Min = 0
 }
@@ -180,6 +189,12 @@ func marginalPanels(d *data, angles bool) ([]panel, error) {
 		p.Legend.Add("samples", s)
 		if angles {
 			setRange(p, -math.Pi, math.Pi, -math.Pi, math.Pi)
+		} else {
+			// The same quantile range as the histograms: points outside
+			// (at most 1 % per axis) are not drawn.
+			x0, x1 := quantileRange(marginalQ, d.dim, 0, d.x, d.exact)
+			y0, y1 := quantileRange(marginalQ, d.dim, 1, d.x, d.exact)
+			setRange(p, x0, x1, y0, y1)
 		}
 		panels = append(panels, panel{p: p, x0: 0, y0: 0, x1: hx, y1: 1})
 	}
@@ -193,10 +208,10 @@ func marginalPanels(d *data, angles bool) ([]panel, error) {
 			// The 0.5 % and 99.5 % quantiles keep heavy tails (funnel) from
 			// squashing the histogram; values outside are counted in the
 			// total, so the bars stay densities.
-			lo, hi = quantileRange(0.005, 1, 0, vals, exact)
+			lo, hi = quantileRange(marginalQ, 1, 0, vals, exact)
 		}
 		p := newPanel("", lab(j), "density")
-		addHistograms(p, d, vals, exact, lo, hi)
+		addHistograms(p, d, vals, exact, lo, hi, j == 0)
 		p.X.Min, p.X.Max = lo, hi
 		x0, y1 := hx+float64(j%2)*hw, 1-0.5*float64(j/2)
 		panels = append(panels, panel{p: p, x0: x0, y0: y1 - 0.5, x1: x0 + hw, y1: y1})
@@ -282,7 +297,7 @@ func planePanels(d *data) ([]panel, error) {
 	}
 	p := newPanel("", "x₀", "x₁")
 	p.Add(heatMap(g))
-	s := scatter(points(d.x, 2, 0, 1, d.o.MaxPoints, nil), colOnHeat)
+	s := scatterR(points(d.x, 2, 0, 1, d.o.MaxPoints, nil), colOnHeat, vg.Points(0.9))
 	p.Add(s)
 	p.Legend.Add("samples", s)
 	setRange(p, x0, x1, y0, y1)
@@ -295,7 +310,7 @@ func planePanels(d *data) ([]panel, error) {
 			lo, hi = y0, y1
 		}
 		h := newPanel("", "x"+string(rune('₀'+j)), "density")
-		addHistograms(h, d, vals, exact, lo, hi)
+		addHistograms(h, d, vals, exact, lo, hi, j == 0)
 		h.X.Min, h.X.Max = lo, hi
 		y1 := 1 - 0.5*float64(j)
 		panels = append(panels, panel{p: h, x0: 0.55, y0: y1 - 0.5, x1: 1, y1: y1})
@@ -375,7 +390,7 @@ func hammerXY(x []float64, max int) plotter.XYs {
 // Hammer projection, and the exact samples where they exist.
 func spherePanels(d *data) ([]panel, error) {
 	p := hammerPanel("", d.t)
-	s := scatter(hammerXY(d.x, d.o.MaxPoints), colOnHeat)
+	s := scatterR(hammerXY(d.x, d.o.MaxPoints), colOnHeat, vg.Points(0.9))
 	p.Add(s)
 	p.Legend.Add("samples", s)
 	if d.exact == nil {
@@ -410,7 +425,8 @@ func rotationPanels(d *data) ([]panel, error) {
 		eang, eax = angleAxes(d.exact)
 	}
 	p := newPanel("", "rotation angle θ", "density")
-	addHistograms(p, d, ang, eang, 0, math.Pi)
+	p.Legend.Left = true // the angle density is small near 0
+	addHistograms(p, d, ang, eang, 0, math.Pi, true)
 	haar := plotter.NewFunction(func(t float64) float64 { return (1 - math.Cos(t)) / math.Pi })
 	haar.XMin, haar.XMax = 0, math.Pi
 	haar.Color = color.Black

@@ -3,6 +3,7 @@ package plot
 import (
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"math/rand/v2"
 	"path/filepath"
@@ -229,21 +230,25 @@ func render(w io.Writer, f Format, panels []panel, o Options) error {
 	// Sizes in points: one pixel is 72/dpi points.
 	wl := vg.Length(o.Width) * 72 / dpi
 	hl := vg.Length(o.Height) * 72 / dpi
-	var cv vg.CanvasWriterTo
-	switch f {
-	case PNG:
-		cv = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wl, hl), vgimg.UseDPI(dpi))}
-	default:
-		cv = vgsvg.New(wl, hl)
+	var img *vgimg.Canvas
+	var svg *vgsvg.Canvas
+	var dc draw.Canvas
+	if f == PNG {
+		img = vgimg.NewWith(vgimg.UseWH(wl, hl), vgimg.UseDPI(dpi))
+		dc = draw.New(img)
+	} else {
+		svg = vgsvg.New(wl, hl)
+		dc = draw.New(svg)
 	}
-	dc := draw.New(cv)
-	const pad = vg.Length(6)
+	// pad surrounds each panel, margin the figure.
+	const pad, margin = vg.Length(6), vg.Length(6)
+	fw, fh := wl-2*margin, hl-2*margin
 	for _, pn := range panels {
 		c := dc
-		c.Min.X = dc.Min.X + vg.Length(pn.x0)*wl + pad
-		c.Max.X = dc.Min.X + vg.Length(pn.x1)*wl - pad
-		c.Min.Y = dc.Min.Y + vg.Length(pn.y0)*hl + pad
-		c.Max.Y = dc.Min.Y + vg.Length(pn.y1)*hl - pad
+		c.Min.X = dc.Min.X + margin + vg.Length(pn.x0)*fw + pad
+		c.Max.X = dc.Min.X + margin + vg.Length(pn.x1)*fw - pad
+		c.Min.Y = dc.Min.Y + margin + vg.Length(pn.y0)*fh + pad
+		c.Max.Y = dc.Min.Y + margin + vg.Length(pn.y1)*fh - pad
 		if pn.aspect > 0 {
 			da := pn.p.DataCanvas(c)
 			dw, dh := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
@@ -259,6 +264,11 @@ func render(w io.Writer, f Format, panels []panel, o Options) error {
 		}
 		pn.p.Draw(c)
 	}
-	_, err := cv.WriteTo(w)
+	if img != nil {
+		// Best compression: figures are small and written once.
+		enc := png.Encoder{CompressionLevel: png.BestCompression}
+		return enc.Encode(w, img.Image())
+	}
+	_, err := svg.WriteTo(w)
 	return err
 }
