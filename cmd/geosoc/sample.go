@@ -46,7 +46,15 @@ Methods: the learned SOC samplers adjoint, logvar and lrds (see geosoc
 train; without --model, sample trains one first with the default settings
 and says so on stderr), and the baselines mala (MALA chains), ais (annealed
 importance sampling), smc (adaptive-tempering SMC), pt (parallel
-tempering), follmer (Monte Carlo Föllmer drift, training-free).`,
+tempering), follmer (Monte Carlo Föllmer drift, training-free).
+
+--plot FILE.png (or .svg) draws the samples for the target's space: on R²
+and S² the target density with the samples on top (S² in the Hammer
+equal-area projection), on R^d and tori a scatter of the first two
+coordinates and histograms of the first four (importance-weighted, exact
+samples overlaid where the target has them), on SO(3) the rotation angle
+histogram and the rotation axes. The format is checked before sampling.
+When sample trains a model, --progress shows the progress bar (as train).`,
 		Example: `  geosoc sample --target mw5 --method smc --n 2000 --seed 1 --report mw5.json
   geosoc sample --target vmf-s2 --method ais --n 1000 --out samples.npy --weights logw.npy
   geosoc sample --target gmm40 --method smc --n 2000 --plot gmm40.png`,

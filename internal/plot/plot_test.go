@@ -313,3 +313,38 @@ func TestWriteBadInputPanics(t *testing.T) {
 	assert.Panics(t, func() { Write(&buf, PNG, x, 4, []float64{1}, tg, Options{}) })
 	assert.ErrorIs(t, Write(&buf, "pdf", x, 4, nil, tg, Options{}), ErrFormat)
 }
+
+// TestWriteDegenerateBatch checks that a diverged run (NaN and infinite
+// coordinates, every log-weight −∞) still gives a figure, not a panic.
+func TestWriteDegenerateBatch(t *testing.T) {
+	for _, name := range []string{"gmm40", "twomodes", "vmf-s2", "igso3-mix", "vonmises-t4"} {
+		t.Run(name, func(t *testing.T) {
+			tg, x, logw := exactBatch(t, name, 50)
+			for i := 0; i < len(x); i += 7 {
+				x[i] = math.NaN()
+			}
+			x[1] = math.Inf(1)
+			for i := range logw {
+				logw[i] = math.Inf(-1)
+			}
+			var buf bytes.Buffer
+			require.NoError(t, Write(&buf, PNG, x, tg.Dim(), logw, tg, Options{Width: 200, Height: 150, ExactN: -1}))
+			_, err := png.Decode(&buf)
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestQuantileRange(t *testing.T) {
+	// 0, 1, …, 100 in column 1 of a 2-column matrix; the 0.1 and 0.9
+	// quantiles are 10 and 90, widened by 5 % of 80 = 4 on each side.
+	x := make([]float64, 0, 202)
+	for i := range 101 {
+		x = append(x, -1e9, float64(i))
+	}
+	lo, hi := quantileRange(0.1, 2, 1, x, nil)
+	assert.Equal(t, 6.0, lo)
+	assert.Equal(t, 94.0, hi)
+	lo, hi = quantileRange(0, 1, 0, []float64{3, 3, math.NaN()})
+	assert.Equal(t, [2]float64{2, 4}, [2]float64{lo, hi}, "degenerate range widened to ±1")
+}
