@@ -272,8 +272,10 @@ func heatMap(g *grid) *plotter.HeatMap {
 	return h
 }
 
-// heatCells is the number of heat-map cells per side.
-const heatCells = 160
+// heatCells is the number of heat-map cells per side on R²; the Hammer
+// ellipse gets 2·sphereCells × sphereCells, finer because cells that
+// straddle its outline are drawn whole.
+const heatCells, sphereCells = 160, 220
 
 // planePanels draws exp(log γ − max log γ) on a grid covering the samples
 // (and the exact samples) with the samples on top, and the two marginal
@@ -327,7 +329,7 @@ func hammerPanel(title string, t datasets.Target) *gplot.Plot {
 	p.HideAxes()
 	if t != nil {
 		x1, y1 := 2*math.Sqrt2, math.Sqrt2
-		g := newGrid(2*heatCells, heatCells, -x1, x1, -y1, y1)
+		g := newGrid(2*sphereCells, sphereCells, -x1, x1, -y1, y1)
 		maxL := math.Inf(-1)
 		for r := range g.rows {
 			for c := range g.cols {
