@@ -7,11 +7,13 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/geosoc/geosoc/datasets"
 	"github.com/geosoc/geosoc/internal/fileio"
+	"github.com/geosoc/geosoc/internal/plot"
 	"github.com/geosoc/geosoc/sampler"
 	"github.com/geosoc/geosoc/soc"
 )
@@ -24,6 +26,7 @@ type sampleFlags struct {
 	out, weights, report string
 	refSigma             float64
 	model                string
+	plot, plotSize       string
 	train                trainFlags
 }
 
@@ -43,11 +46,21 @@ Methods: the learned SOC samplers adjoint, logvar and lrds (see geosoc
 train; without --model, sample trains one first with the default settings
 and says so on stderr), and the baselines mala (MALA chains), ais (annealed
 importance sampling), smc (adaptive-tempering SMC), pt (parallel
-tempering), follmer (Monte Carlo Föllmer drift, training-free).`,
+tempering), follmer (Monte Carlo Föllmer drift, training-free).
+
+--plot FILE.png (or .svg) draws the samples for the target's space: on R²
+and S² the target density with the samples on top (S² in the Hammer
+equal-area projection), on R^d and tori a scatter of the first two
+coordinates and histograms of the first four (importance-weighted, exact
+samples overlaid where the target has them), on SO(3) the rotation angle
+histogram and the rotation axes. The format is checked before sampling.
+When sample trains a model, --progress shows the progress bar (as train).`,
 		Example: `  geosoc sample --target mw5 --method smc --n 2000 --seed 1 --report mw5.json
-  geosoc sample --target vmf-s2 --method ais --n 1000 --out samples.npy --weights logw.npy`,
+  geosoc sample --target vmf-s2 --method ais --n 1000 --out samples.npy --weights logw.npy
+  geosoc sample --target gmm40 --method smc --n 2000 --plot gmm40.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.train.progress = progressSetting(cmd, f.train.progressOn)
 			return runSample(cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
@@ -63,6 +76,9 @@ tempering), follmer (Monte Carlo Föllmer drift, training-free).`,
 	fl.StringVar(&f.model, "model", "", "model file of a learned method (from geosoc train)")
 	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
 	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
+	fl.StringVar(&f.plot, "plot", "", "draw the samples into this figure (.png or .svg)")
+	fl.StringVar(&f.plotSize, "plot-size", "1050x700", "figure size in pixels, WIDTHxHEIGHT")
+	addProgressFlag(cmd, &f.train)
 	return cmd
 }
 
@@ -72,6 +88,20 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 	}
 	if f.n <= 0 {
 		return fmt.Errorf("sample: n must be positive, got %d", f.n)
+	}
+	// The figure's format and size are checked before any sampling or
+	// training.
+	var po plot.Options
+	if f.plot != "" {
+		if _, err := plot.FormatOf(f.plot); err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		w, h, err := parseSize(f.plotSize)
+		if err != nil {
+			return err
+		}
+		po = plot.Options{Width: w, Height: h, Seed: f.seed,
+			Title: fmt.Sprintf("%s on %s (n = %d, seed %d)", f.method, f.target, f.n, f.seed)}
 	}
 	t, err := datasets.Lookup(f.target)
 	if err != nil {
@@ -123,6 +153,11 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 			return fmt.Errorf("writing %s: %w", f.weights, err)
 		}
 	}
+	if f.plot != "" {
+		if err := plot.WriteFile(f.plot, out.Samples, out.Dim, out.LogWeights, t, po); err != nil {
+			return fmt.Errorf("writing %s: %w", f.plot, err)
+		}
+	}
 	if f.report != "" {
 		if err := fileio.WriteAtomic(f.report, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -134,6 +169,25 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 	}
 	printReport(w, rep)
 	return nil
+}
+
+// maxPlotSide is the largest figure side accepted by --plot-size, in pixels.
+const maxPlotSide = 10000
+
+// parseSize parses --plot-size, "WIDTHxHEIGHT" in pixels, each in
+// [100, maxPlotSide].
+func parseSize(s string) (w, h int, err error) {
+	a, b, ok := strings.Cut(strings.ToLower(s), "x")
+	if ok {
+		w, err = strconv.Atoi(a)
+		if err == nil {
+			h, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || w < 100 || h < 100 || w > maxPlotSide || h > maxPlotSide {
+		return 0, 0, fmt.Errorf("--plot-size %q: want WIDTHxHEIGHT in pixels, each from 100 to %d", s, maxPlotSide)
+	}
+	return w, h, nil
 }
 
 // printReport writes the finite fields of a report, one per line.

@@ -23,6 +23,10 @@ type trainFlags struct {
 	seed                   uint64
 	gradTerm               bool
 	checkpoint, resumeFrom string
+	// progressOn is the --progress flag; progress is what it resolves to
+	// (see progressSetting).
+	progressOn bool
+	progress   progressMode
 }
 
 func newTrainCmd() *cobra.Command {
@@ -46,6 +50,7 @@ exactly where an uninterrupted run would.`,
 			if f.out == "" {
 				return fmt.Errorf("train: --out is required")
 			}
+			f.progress = progressSetting(cmd, f.progressOn)
 			m, rep, err := trainModel(cmd.ErrOrStderr(), f)
 			if err != nil {
 				return err
@@ -59,6 +64,7 @@ exactly where an uninterrupted run would.`,
 		},
 	}
 	addTrainFlags(cmd, &f)
+	addProgressFlag(cmd, &f)
 	cmd.Flags().StringVar(&f.out, "out", "", "model file to write")
 	return cmd
 }
@@ -102,7 +108,12 @@ func trainModel(log io.Writer, f trainFlags) (*soc.Model, sampler.Report, error)
 	}
 	fmt.Fprintf(log, "geosoc: training %s on %s (seed %d) ...\n", f.method, f.target, f.seed)
 	start := time.Now()
+	bar := newProgress(log, f.progress, f.method)
+	if bar != nil {
+		s.Progress = bar.update
+	}
 	m, rep, err := soc.Train(f.method, t, s)
+	bar.finish()
 	if err != nil {
 		return nil, rep, err
 	}
