@@ -39,6 +39,16 @@ type mixtureChain struct {
 	V       float64
 	grid    []float64
 	nu      []float64 // ν(t_k) − ν(0)
+	steps   []chainStep
+}
+
+// chainStep holds the constants of the transition of one step, for each
+// coordinate i and component c at i·K + c (they do not depend on x):
+//
+//	log(w_c I_c(t, x)) = c0 + c1 x + c2 x²   (per coordinate; see transition),
+//	mean A x + B, variance v, 1/v, and −½ log(2πv).
+type chainStep struct {
+	c0, c1, c2, a, b, v, sd, iv, lv []float64
 }
 
 func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64) (*mixtureChain, error) {
@@ -77,7 +87,54 @@ func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64)
 	for _, t := range grid {
 		c.nu = append(c.nu, sch.Integral(t)-n0)
 	}
+	for k := range len(grid) - 1 {
+		c.steps = append(c.steps, c.step(k))
+	}
 	return c, nil
+}
+
+// step returns the constants of step k (t_k → t_{k+1}). With τ = V − ν_k,
+// Δ = ν_{k+1} − ν_k, τ' = V − ν_{k+1}, f = Δ/τ, and for a component
+// N(m, s²): a = 1/s² − 1/V, D = 1 + τa (log I of
+// controlsde.FollmerProduct, expanded in x),
+//
+//	c0 = log w + ½ log(V/s²) − ½ log D + m²τ/(2s⁴D) − m²/(2s²),
+//	c1 = m/(s²D),  c2 = −a/(2D),
+//
+// and v₁ = 1/(1/s² + ν_k/(Vτ)), μ₁ = v₁(m/s² + x/τ), so the component
+// transition N(x + f(μ₁ − x), Δτ'/τ + f²v₁) has mean A x + B with
+// A = 1 − f + f v₁/τ, B = f v₁ m/s².
+func (c *mixtureChain) step(k int) chainStep {
+	n := c.d * c.k
+	st := chainStep{c0: make([]float64, n), c1: make([]float64, n), c2: make([]float64, n), a: make([]float64, n),
+		b: make([]float64, n), v: make([]float64, n), sd: make([]float64, n), iv: make([]float64, n), lv: make([]float64, n)}
+	V, nt := c.V, c.nu[k]
+	tau := V - nt
+	dl := c.nu[k+1] - nt
+	tau1 := V - c.nu[k+1]
+	f := dl / tau
+	for i := range c.d {
+		for j := range c.k {
+			p := i*c.k + j
+			lw, m, s2 := c.comp(i, j)
+			if !c.product && i > 0 {
+				lw = 0 // the isotropic weight counts once per component
+			}
+			a := 1/s2 - 1/V
+			D := 1 + tau*a
+			st.c0[p] = lw + 0.5*math.Log(V/s2) - 0.5*math.Log(D) + m*m*tau/(2*s2*s2*D) - m*m/(2*s2)
+			st.c1[p] = m / (s2 * D)
+			st.c2[p] = -a / (2 * D)
+			v1 := 1 / (1/s2 + nt/(V*tau))
+			st.a[p] = 1 - f + f*v1/tau
+			st.b[p] = f * v1 * m / s2
+			st.v[p] = dl*tau1/tau + f*f*v1
+			st.sd[p] = math.Sqrt(st.v[p])
+			st.iv[p] = 1 / st.v[p]
+			st.lv[p] = -0.5*math.Log(st.v[p]) - 0.9189385332046727
+		}
+	}
+	return st
 }
 
 // comp returns log w, m and s² of component c of coordinate i.
@@ -89,43 +146,37 @@ func (c *mixtureChain) comp(i, j int) (lw, m, s2 float64) {
 }
 
 // chainScratch holds one particle's transition: normalised log
-// responsibilities lr (isotropic: K; product: d·K) and the component
-// transition means mu and variances v (d·K, at i·K + c).
+// responsibilities lr (isotropic: K; product: d·K), the component
+// transition means mu (d·K, at i·K + c) and the step's constants.
 type chainScratch struct {
-	lr, mu, v []float64
+	lr, mu []float64
+	st     *chainStep
 }
 
 func (c *mixtureChain) scratch() *chainScratch {
 	n := c.d * c.k
-	return &chainScratch{lr: make([]float64, n), mu: make([]float64, n), v: make([]float64, n)}
+	return &chainScratch{lr: make([]float64, n), mu: make([]float64, n)}
 }
 
-// transition fills s with the transition of step k (t_k → t_{k+1}) from x.
+// transition fills s with the transition of step k (t_k → t_{k+1}) from
+// x: responsibilities r_c(t_k, x) ∝ w_c I_c(t_k, x) and component means
+// (constants from step).
 func (c *mixtureChain) transition(s *chainScratch, k int, x []float64) {
-	V, nt := c.V, c.nu[k]
-	tau := V - nt
-	dl := c.nu[k+1] - nt
-	tau1 := V - c.nu[k+1]
-	f := dl / tau
+	st := &c.steps[k]
+	s.st = st
 	if !c.product {
 		clear(s.lr[:c.k])
 	}
 	for i, xi := range x {
 		for j := range c.k {
-			lw, m, s2 := c.comp(i, j)
-			// log I of controlsde.FollmerProduct (stable form).
-			a := 1/s2 - 1/V
-			D := 1 + tau*a
-			li := 0.5*math.Log(V/s2) - 0.5*math.Log(D) + (m*m*tau/(s2*s2)+2*m*xi/s2-a*xi*xi)/(2*D) - m*m/(2*s2)
+			p := i*c.k + j
+			l := st.c0[p] + xi*(st.c1[p]+xi*st.c2[p])
 			if c.product {
-				s.lr[i*c.k+j] = lw + li
+				s.lr[p] = l
 			} else {
-				s.lr[j] += li
+				s.lr[j] += l
 			}
-			v1 := 1 / (1/s2 + nt/(V*tau))
-			mu1 := v1 * (m/s2 + xi/tau)
-			s.mu[i*c.k+j] = xi + f*(mu1-xi)
-			s.v[i*c.k+j] = dl*tau1/tau + f*f*v1
+			s.mu[p] = st.a[p]*xi + st.b[p]
 		}
 	}
 	if c.product {
@@ -133,10 +184,6 @@ func (c *mixtureChain) transition(s *chainScratch, k int, x []float64) {
 			normLog(s.lr[i*c.k : (i+1)*c.k])
 		}
 		return
-	}
-	for j := range c.k {
-		lw, _, _ := c.comp(0, j)
-		s.lr[j] += lw
 	}
 	normLog(s.lr[:c.k])
 }
@@ -176,14 +223,14 @@ func (c *mixtureChain) draw(dst []float64, s *chainScratch, rng *rand.Rand) {
 		if c.product {
 			j = pick(s.lr[i*c.k : (i+1)*c.k])
 		}
-		dst[i] = s.mu[i*c.k+j] + math.Sqrt(s.v[i*c.k+j])*rng.NormFloat64()
+		dst[i] = s.mu[i*c.k+j] + s.st.sd[i*c.k+j]*rng.NormFloat64()
 	}
 }
 
 // logp returns the log density of the transition s at z and, when grad is
 // not nil, writes ∇_z of it into grad.
 func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
-	const half = 0.9189385332046727 // ½ log 2π
+	st := s.st
 	if c.product {
 		var l float64
 		for i, zi := range z {
@@ -191,10 +238,10 @@ func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 			for j := range c.k {
 				p := i*c.k + j
 				e := zi - s.mu[p]
-				lj := s.lr[p] - 0.5*e*e/s.v[p] - 0.5*math.Log(s.v[p]) - half
+				lj := s.lr[p] - 0.5*e*e*st.iv[p] + st.lv[p]
 				var sc float64
 				m, sum, sc = lseScale(m, sum, lj)
-				num = num*sc + math.Exp(lj-m)*(-e/s.v[p])
+				num = num*sc + math.Exp(lj-m)*(-e*st.iv[p])
 			}
 			l += m + math.Log(sum)
 			if grad != nil {
@@ -212,7 +259,7 @@ func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 		for i, zi := range z {
 			p := i*c.k + j
 			e := zi - s.mu[p]
-			lj += -0.5*e*e/s.v[p] - 0.5*math.Log(s.v[p]) - half
+			lj += -0.5*e*e*st.iv[p] + st.lv[p]
 		}
 		var sc float64
 		m, sum, sc = lseScale(m, sum, lj)
@@ -220,7 +267,7 @@ func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 			wj := math.Exp(lj - m)
 			for i, zi := range z {
 				p := i*c.k + j
-				grad[i] = grad[i]*sc + wj*(s.mu[p]-zi)/s.v[p]
+				grad[i] = grad[i]*sc + wj*(s.mu[p]-zi)*st.iv[p]
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func TestMixtureChainTransition(t *testing.T) {
 				// ∫∫ p(z | x) dz over ±12 standard deviations of the widest
 				// component transition.
 				var sd float64
-				for _, v := range s.v {
+				for _, v := range s.st.v {
 					sd = math.Max(sd, math.Sqrt(v))
 				}
 				var mid [2]float64

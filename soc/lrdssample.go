@@ -36,11 +36,11 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 	if err != nil {
 		return sampler.Output{}, rep, err
 	}
-	net, err := m.Control(count)
+	workers := runtime.GOMAXPROCS(0)
+	net, err := m.control(count, workers)
 	if err != nil {
 		return sampler.Output{}, rep, err
 	}
-	workers := runtime.GOMAXPROCS(0)
 	start := time.Now()
 	r := newLRDSRun(c, n, false)
 	xK, err := r.run(net, count, seed, workers)

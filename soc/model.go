@@ -142,15 +142,21 @@ func (m *Model) check(target Target) error {
 // Control returns the model's control u_θ on R^d; target is used by the
 // target-gradient term (Settings.GradTerm) and may be nil otherwise.
 func (m *Model) Control(target controlsde.Target) (*Net, error) {
+	return m.control(target, 1)
+}
+
+// control is Control with workers goroutines for the network's batched
+// products (the result does not depend on workers).
+func (m *Model) control(target controlsde.Target, workers int) (*Net, error) {
 	var n *Net
 	var err error
 	if m.Settings.GradTerm {
 		if target == nil {
 			return nil, fmt.Errorf("%w: the control's gradient term needs the target", ErrSettings)
 		}
-		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(1), target, m.Settings.GradClip, 1)
+		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(workers), target, m.Settings.GradClip, workers)
 	} else {
-		n, err = NewNet(m.Arch, m.space(), nn.NewExec(1))
+		n, err = NewNet(m.Arch, m.space(), nn.NewExec(workers))
 	}
 	if err != nil {
 		return nil, err
