@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/geosoc/geosoc/datasets"
+	"github.com/geosoc/geosoc/sampler"
 	"github.com/geosoc/geosoc/soc"
 )
 
@@ -85,14 +86,16 @@ func main() {
 			fail(err)
 		}
 	}
-	_, rep, err := soc.Sample(m, tg, *n, *seed+1000)
+	out, rep, err := soc.Sample(m, tg, *n, *seed+1000)
 	if err != nil {
 		fail(err)
 	}
+	sampler.Diagnose(&rep, tg, out, *seed+1000, 0)
 	b, _ := json.Marshal(rep)
 	fmt.Println(string(b))
-	fmt.Printf("%s %s: |dlogZ| = %.4f (log Z %.4f ± %.4f, exact %.4f), ESS/N %.3f, train %.1f s, energy evals %d\n",
-		*target, *method, math.Abs(rep.LogZ-rep.ExactLogZ), rep.LogZ, rep.LogZStdErr, rep.ExactLogZ, rep.ESSFraction, rep.TrainSeconds, rep.EnergyEvals)
+	fmt.Printf("%s %s: |dlogZ| = %.4f (log Z %.4f ± %.4f, exact %.4f), ESS/N %.3f, modes %.3f, weight TV %.3f, energy dist %.4f, sinkhorn %.4f, train %.1f s, sample %.1f s, energy evals %d\n",
+		*target, *method, math.Abs(rep.LogZ-rep.ExactLogZ), rep.LogZ, rep.LogZStdErr, rep.ExactLogZ, rep.ESSFraction,
+		rep.ModeCoverage, rep.ModeWeightError, rep.EnergyDistance, rep.Sinkhorn, rep.TrainSeconds, rep.SampleSeconds, rep.EnergyEvals)
 }
 
 func fail(err error) {

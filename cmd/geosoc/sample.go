@@ -126,7 +126,9 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 				return err
 			}
 		}
-		out, rep, err = soc.Sample(m, t, f.n, f.seed)
+		if out, rep, err = soc.Sample(m, t, f.n, f.seed); err == nil {
+			sampler.Diagnose(&rep, t, out, f.seed, 0)
+		}
 	} else {
 		if f.model != "" {
 			return fmt.Errorf("--model: method %s is not a learned method", f.method)
