@@ -128,6 +128,10 @@ func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar 
 type RefineStats struct {
 	Beta []float64 `json:"beta"`
 	ESS  []float64 `json:"ess"`
+	// Family is the fitted family; with Settings.Family "auto", Other is
+	// the best ESS of the family that was not kept.
+	Family string  `json:"family,omitempty"`
+	Other  float64 `json:"other_ess,omitempty"`
 }
 
 // RefineMixture improves the reference law q on R^d by rounds of tempered

@@ -180,3 +180,25 @@ func TestLRDSProduct(t *testing.T) {
 	_, _, err = Train("lrds", tg, &Settings{Family: "full"})
 	require.ErrorIs(t, err, ErrSettings)
 }
+
+// TestLRDSAutoFamily: with Family "auto" both families are fitted and
+// refined; on a product of unequal wells (16 modes) the product family
+// must win, and on a two-component mixture with correlated means
+// ((−2, −2) and (2, 2): not a product law) the isotropic one.
+func TestLRDSAutoFamily(t *testing.T) {
+	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 2}, Steps: 10}
+	s := &Settings{Steps: 1, Batch: 16, Hidden: []int{8}, Reference: ref, Seed: 2,
+		Components: 2, Chains: 256, Levels: 10, MCMCSteps: 5, RefineRounds: 3, RefineSamples: 1024}
+	m, _, err := Train("lrds", wells(t, 4, 0), s)
+	require.NoError(t, err)
+	require.Equal(t, Product, m.Mixture.Kind)
+
+	g, err := controlsde.NewGaussianMixture([]float64{0.5, 0.5}, []float64{-2, -2, 2, 2}, []float64{0.1, 0.1}, 0)
+	require.NoError(t, err)
+	m, _, err = Train("lrds", named{g, "diag"}, s)
+	require.NoError(t, err)
+	require.Equal(t, Isotropic, m.Mixture.Kind)
+
+	_, _, err = Train("lrds", named{g, "diag"}, &Settings{RefineRounds: -1})
+	require.ErrorIs(t, err, ErrSettings, "auto needs a refinement")
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/geosoc/geosoc/controlsde"
@@ -90,14 +91,19 @@ type Settings struct {
 	Chains     int `json:"chains,omitempty"`
 	Levels     int `json:"levels,omitempty"`
 	MCMCSteps  int `json:"mcmc_steps,omitempty"`
-	// Family is the lrds reference family: "" (isotropic, the default)
-	// or "product" (mean-field: Components components per coordinate, see
-	// Mixture and FitProductMixture).
+	// Family is the lrds reference family: "isotropic" (Components
+	// components Σ_k w_k N(m_k, s_k² I), FitMixture), "product"
+	// (mean-field: Components components per coordinate,
+	// FitProductMixture) or "auto" (the default): both are fitted and
+	// refined, the product one with min(Components, 4) components per
+	// coordinate, and the one whose refinement measured the larger ESS is
+	// kept.
 	Family string `json:"family,omitempty"`
 	// RefineRounds rounds of tempered mixture population Monte Carlo with
 	// RefineSamples draws each (default 4096) improve the fitted lrds
-	// reference before training (RefineMixture); default 0 (none). They
-	// cost RefineRounds·RefineSamples energy evaluations.
+	// reference before training (RefineMixture); default 10, negative for
+	// none ("auto" needs at least one). They cost RefineRounds·RefineSamples
+	// energy evaluations per fitted family.
 	RefineRounds  int `json:"refine_rounds,omitempty"`
 	RefineSamples int `json:"refine_samples,omitempty"`
 	// Seed determines every random number of the training.
@@ -172,14 +178,20 @@ func (s *Settings) resolve(method string) (Settings, error) {
 		def(&o.Chains, 512)
 		def(&o.Levels, 20)
 		def(&o.MCMCSteps, 10)
+		def(&o.RefineRounds, 10)
 		if o.RefineRounds > 0 {
 			def(&o.RefineSamples, 4096)
 		}
-		if o.Family != Isotropic && o.Family != Product {
-			return o, fmt.Errorf("%w: lrds reference family %q (want \"\" or %q)", ErrSettings, o.Family, Product)
+		if o.Family == "" {
+			o.Family = "auto"
 		}
-		if o.RefineRounds < 0 || (o.RefineRounds > 0 && o.RefineSamples < 2) {
-			return o, fmt.Errorf("%w: lrds refine rounds %d, samples %d", ErrSettings, o.RefineRounds, o.RefineSamples)
+		switch o.Family {
+		case "auto", "isotropic", Product:
+		default:
+			return o, fmt.Errorf("%w: lrds reference family %q (want auto, isotropic or product)", ErrSettings, o.Family)
+		}
+		if (o.RefineRounds > 0 && o.RefineSamples < 2) || (o.Family == "auto" && o.RefineRounds < 1) {
+			return o, fmt.Errorf("%w: lrds refine rounds %d, samples %d, family %s (auto needs a refinement)", ErrSettings, o.RefineRounds, o.RefineSamples, o.Family)
 		}
 		if o.Components < 1 || o.Chains < o.Components || o.Levels < 1 || o.MCMCSteps < 1 {
 			return o, fmt.Errorf("%w: lrds needs 1 ≤ components ≤ chains, levels ≥ 1, mcmc steps ≥ 1", ErrSettings)
@@ -535,20 +547,43 @@ func (tr *trainer) fitReference() error {
 			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
 		}
 	}
+	fit := func(family string) (Mixture, RefineStats, error) {
+		var q Mixture
+		var err error
+		if family == Product {
+			k := tr.s.Components
+			if tr.s.Family == "auto" {
+				k = min(k, 4)
+			}
+			q, err = FitProductMixture(x, d, k, 50, 1e-4, tr.rng)
+		} else {
+			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+		}
+		if err != nil || tr.s.RefineRounds < 1 {
+			return q, RefineStats{Family: family}, err
+		}
+		q, st, err := RefineMixture(q, tr.count, d, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
+		st.Family = family
+		return q, st, err
+	}
 	var q Mixture
 	var err error
-	if tr.s.Family == Product {
-		q, err = FitProductMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
-	} else {
-		q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
-	}
-	if err != nil {
-		return err
-	}
-	if tr.s.RefineRounds > 0 {
-		if q, tr.refine, err = RefineMixture(q, tr.count, d, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng); err != nil {
+	if tr.s.Family == "auto" {
+		qi, si, err := fit("isotropic")
+		if err != nil {
 			return err
 		}
+		qp, sp, err := fit(Product)
+		if err != nil {
+			return err
+		}
+		q, tr.refine = qi, si
+		if slices.Max(sp.ESS) > slices.Max(si.ESS) {
+			q, tr.refine = qp, sp
+		}
+		tr.refine.Other = slices.Max(si.ESS) + slices.Max(sp.ESS) - slices.Max(tr.refine.ESS)
+	} else if q, tr.refine, err = fit(tr.s.Family); err != nil {
+		return err
 	}
 	tr.mix = &q
 	return nil

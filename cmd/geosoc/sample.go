@@ -72,10 +72,11 @@ When sample trains a model, --progress shows the progress bar (as train).`,
 	fl.StringVar(&f.out, "out", "", "write the samples to this file (.npy or CSV)")
 	fl.StringVar(&f.weights, "weights", "", "write the log importance weights to this file (.npy or CSV)")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
-	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d for baselines (0: the method's default)")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d (baselines, and the training of a learned method; 0: the method's default)")
 	fl.StringVar(&f.model, "model", "", "model file of a learned method (from geosoc train)")
 	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
 	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
+	addLRDSFlags(cmd, &f.train)
 	fl.StringVar(&f.plot, "plot", "", "draw the samples into this figure (.png or .svg)")
 	fl.StringVar(&f.plotSize, "plot-size", "1050x700", "figure size in pixels, WIDTHxHEIGHT")
 	addProgressFlag(cmd, &f.train)
@@ -121,7 +122,7 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 		} else {
 			fmt.Fprintf(log, "geosoc: no --model given: training %s with its default settings first\n", f.method)
 			tf := f.train
-			tf.target, tf.method, tf.seed = f.target, f.method, f.seed
+			tf.target, tf.method, tf.seed, tf.refSigma = f.target, f.method, f.seed, f.refSigma
 			if m, _, err = trainModel(log, tf); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
 
@@ -23,6 +24,10 @@ type trainFlags struct {
 	seed                   uint64
 	gradTerm               bool
 	checkpoint, resumeFrom string
+	// reference scale and the lrds reference fit
+	refSigma                   float64
+	family                     string
+	components, chains, refine int
 	// progressOn is the --progress flag; progress is what it resolves to
 	// (see progressSetting).
 	progressOn bool
@@ -78,6 +83,17 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags) {
 	fl.BoolVar(&f.gradTerm, "grad-term", false, "add a learned multiple of the target's gradient to the control")
 	fl.StringVar(&f.checkpoint, "checkpoint", "", "save the training state to this file as it goes")
 	fl.StringVar(&f.resumeFrom, "resume", "", "continue the training saved in this checkpoint")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "σ of the Brownian reference on R^d (logvar, lrds: constant σ; adjoint: geometric schedule up to σ; 0: the method's default)")
+	addLRDSFlags(cmd, f)
+}
+
+// addLRDSFlags adds the flags of the lrds reference fit.
+func addLRDSFlags(cmd *cobra.Command, f *trainFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.family, "family", "", "lrds reference family: auto, isotropic or product (empty: auto)")
+	fl.IntVar(&f.components, "components", 0, "lrds mixture components (per coordinate for product; 0: 8)")
+	fl.IntVar(&f.chains, "chains", 0, "lrds annealed-MALA chains (0: 512)")
+	fl.IntVar(&f.refine, "refine", 0, "lrds reference refinement rounds (0: 10, negative: none)")
 }
 
 // trainModel trains f.method on f.target, reporting progress on log.
@@ -95,7 +111,21 @@ func trainModel(log io.Writer, f trainFlags) (*soc.Model, sampler.Report, error)
 	if err != nil {
 		return nil, sampler.Report{}, err
 	}
-	s := &soc.Settings{Steps: f.steps, Seed: f.seed, GradTerm: f.gradTerm, CheckpointPath: f.checkpoint}
+	s := &soc.Settings{Steps: f.steps, Seed: f.seed, GradTerm: f.gradTerm, CheckpointPath: f.checkpoint,
+		Family: f.family, Components: f.components, Chains: f.chains, RefineRounds: f.refine}
+	if f.components < 0 || f.chains < 0 {
+		return nil, sampler.Report{}, fmt.Errorf("train: --components and --chains must be non-negative")
+	}
+	if f.refSigma < 0 || math.IsNaN(f.refSigma) || math.IsInf(f.refSigma, 0) {
+		return nil, sampler.Report{}, fmt.Errorf("train: --ref-sigma must be a positive number, got %v", f.refSigma)
+	}
+	if f.refSigma > 0 {
+		if f.method == "adjoint" {
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "geometric", A: 0.05, B: f.refSigma}, Steps: 50}
+		} else {
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "constant", A: f.refSigma}, Steps: 50}
+		}
+	}
 	if sp, ok := t.(interface{ Space() manifold.Manifold }); ok {
 		s.Space = sp.Space()
 	}
