@@ -32,6 +32,9 @@ type Options struct {
 	// target has an exact sampler; 0 means min(N, DistanceCap), negative
 	// means no distances.
 	ExactSamples int
+	// EUBO makes ais also anneal N exact target samples backwards for the
+	// EUBO (AIS.Reverse; twice the evaluations); other methods ignore it.
+	EUBO bool
 }
 
 // Baseline returns the baseline method of the given name with its
@@ -88,6 +91,10 @@ func RunBaseline(name string, target Target, opts Options) (Output, Report, erro
 	m, err := Baseline(name, opts.RefSigma)
 	if err != nil {
 		return Output{}, Report{}, err
+	}
+	if a, ok := m.(AIS); ok && opts.EUBO {
+		a.Reverse = opts.N
+		m = a
 	}
 	return Run(target, opts, m)
 }

@@ -25,6 +25,7 @@ type sampleFlags struct {
 	seed                 uint64
 	out, weights, report string
 	refSigma             float64
+	eubo                 bool
 	model                string
 	plot, plotSize       string
 	train                trainFlags
@@ -77,6 +78,7 @@ When sample trains a model, --progress shows the progress bar (as train).`,
 	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
 	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
 	addLRDSFlags(cmd, &f.train)
+	fl.BoolVar(&f.eubo, "eubo", false, "ais: also anneal n exact target samples backwards for the EUBO (twice the evaluations; targets with exact samples)")
 	fl.StringVar(&f.plot, "plot", "", "draw the samples into this figure (.png or .svg)")
 	fl.StringVar(&f.plotSize, "plot-size", "1050x700", "figure size in pixels, WIDTHxHEIGHT")
 	addProgressFlag(cmd, &f.train)
@@ -134,7 +136,7 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 		if f.model != "" {
 			return fmt.Errorf("--model: method %s is not a learned method", f.method)
 		}
-		out, rep, err = sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: f.refSigma})
+		out, rep, err = sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: f.refSigma, EUBO: f.eubo})
 	}
 	if err != nil {
 		return err
