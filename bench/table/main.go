@@ -40,7 +40,7 @@ type config struct {
 }
 
 var configs = map[string]config{
-	"gmm40":      {sigma: 25, comps: 48, chains: 2048},
+	"gmm40":      {sigma: 25, comps: 64, chains: 2048, learnedSamples: 40000},
 	"manymodes":  {sigma: 10, comps: 24, chains: 2048},
 	"funnel10":   {sigma: 3},
 	"mw5":        {sigma: 2},
