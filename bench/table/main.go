@@ -28,8 +28,7 @@ import (
 )
 
 // config holds the per-target settings: σ of the Brownian reference and of
-// the baselines' initial law (wide enough to cover the support: GMM-40
-// means span [−40, 40]², ManyModes means [−16, 16)^8), the lrds mixture
+// the baselines' initial law (datasets.RefSigma), the lrds mixture
 // size and chain count, and the number of samples of the learned methods
 // when not -n (GMM-40: 40 000, so that the mode-weight error of 40 modes
 // is not dominated by Monte Carlo noise; they cost one energy evaluation
@@ -41,21 +40,13 @@ type config struct {
 }
 
 var configs = map[string]config{
-	"gmm40":      {sigma: 25, comps: 64, chains: 2048, learnedSamples: 40000},
-	"manymodes":  {sigma: 10, comps: 24, chains: 2048},
-	"funnel10":   {sigma: 3},
-	"mw5":        {sigma: 2},
-	"manywell32": {sigma: 2},
-	"twomodes":   {sigma: 1},
-	"dw4":        {sigma: 2},
-	"lj13":       {sigma: 1},
+	"gmm40":     {comps: 64, chains: 2048, learnedSamples: 40000},
+	"manymodes": {comps: 24, chains: 2048},
 }
 
 func cfg(name string) config {
 	c := configs[name]
-	if c.sigma == 0 {
-		c.sigma = 1
-	}
+	c.sigma = datasets.RefSigma(name)
 	return c
 }
 

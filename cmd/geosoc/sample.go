@@ -73,7 +73,7 @@ When sample trains a model, --progress shows the progress bar (as train).`,
 	fl.StringVar(&f.out, "out", "", "write the samples to this file (.npy or CSV)")
 	fl.StringVar(&f.weights, "weights", "", "write the log importance weights to this file (.npy or CSV)")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
-	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d (baselines, and the training of a learned method; 0: the method's default)")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "reference standard deviation on R^d (baselines, and the training of a learned method; 0: the target's default, see geosoc targets)")
 	fl.StringVar(&f.model, "model", "", "model file of a learned method (from geosoc train)")
 	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
 	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
@@ -136,7 +136,7 @@ func runSample(w, log io.Writer, f sampleFlags) error {
 		if f.model != "" {
 			return fmt.Errorf("--model: method %s is not a learned method", f.method)
 		}
-		out, rep, err = sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: f.refSigma, EUBO: f.eubo})
+		out, rep, err = sampler.RunBaseline(f.method, t, sampler.Options{N: f.n, Seed: f.seed, RefSigma: refSigma(f.refSigma, f.target), EUBO: f.eubo})
 	}
 	if err != nil {
 		return err
@@ -219,4 +219,12 @@ func printReport(w io.Writer, r sampler.Report) {
 	for _, s := range r.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", s)
 	}
+}
+
+// refSigma returns flag, or the target's default reference σ when it is 0.
+func refSigma(flag float64, target string) float64 {
+	if flag != 0 {
+		return flag
+	}
+	return datasets.RefSigma(target)
 }

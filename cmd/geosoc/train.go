@@ -83,7 +83,7 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags) {
 	fl.BoolVar(&f.gradTerm, "grad-term", false, "add a learned multiple of the target's gradient to the control")
 	fl.StringVar(&f.checkpoint, "checkpoint", "", "save the training state to this file as it goes")
 	fl.StringVar(&f.resumeFrom, "resume", "", "continue the training saved in this checkpoint")
-	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "σ of the Brownian reference on R^d (logvar, lrds: constant σ; adjoint: geometric schedule up to σ; 0: the method's default)")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "σ of the Brownian reference on R^d (logvar, lrds: constant σ; adjoint: geometric schedule up to σ; 0: the target's default, see geosoc targets)")
 	addLRDSFlags(cmd, f)
 }
 
@@ -119,11 +119,20 @@ func trainModel(log io.Writer, f trainFlags) (*soc.Model, sampler.Report, error)
 	if f.refSigma < 0 || math.IsNaN(f.refSigma) || math.IsInf(f.refSigma, 0) {
 		return nil, sampler.Report{}, fmt.Errorf("train: --ref-sigma must be a positive number, got %v", f.refSigma)
 	}
-	if f.refSigma > 0 {
+	if _, manifoldTarget := t.(interface{ Space() manifold.Manifold }); !manifoldTarget {
+		// On R^d: --ref-sigma, or the target's datasets.RefSigma (adjoint:
+		// its geometric schedule up to at least 3, the method default).
+		sigma := f.refSigma
+		if sigma == 0 {
+			sigma = datasets.RefSigma(f.target)
+		}
 		if f.method == "adjoint" {
-			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "geometric", A: 0.05, B: f.refSigma}, Steps: 50}
+			if f.refSigma == 0 {
+				sigma = math.Max(sigma, 3)
+			}
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "geometric", A: 0.05, B: sigma}, Steps: 50}
 		} else {
-			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "constant", A: f.refSigma}, Steps: 50}
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "constant", A: sigma}, Steps: 50}
 		}
 	}
 	if sp, ok := t.(interface{ Space() manifold.Manifold }); ok {
