@@ -128,8 +128,14 @@ func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar 
 type RefineStats struct {
 	Beta []float64 `json:"beta"`
 	ESS  []float64 `json:"ess"`
+	// LogZ and LogZSE are each round's importance-sampling estimate
+	// log Ẑ = log mean(γ/q) and its standard error; Best is the round
+	// whose law was kept.
+	LogZ   []float64 `json:"log_z"`
+	LogZSE []float64 `json:"log_z_se"`
+	Best   int       `json:"best"`
 	// Family is the fitted family; with Settings.Family "auto", Other is
-	// the best ESS of the family that was not kept.
+	// the ESS of the kept round of the family that was not kept.
 	Family string  `json:"family,omitempty"`
 	Other  float64 `json:"other_ess,omitempty"`
 }
@@ -146,10 +152,11 @@ type RefineStats struct {
 // family). A round thus moves q towards q^{1−β}γ^β, and towards γ once
 // β = 1: this corrects the mode weights that MCMC chains without
 // mode-hopping get wrong, which the control then need not learn. It
-// returns the law whose draws had the largest untempered ESS among the
-// rounds (a round's update can overshoot with few effective samples).
+// returns the best measured law (see pick): a round's update can
+// overshoot with few effective samples, and a law that drops a mode keeps
+// a perfect ESS while its E[Ẑ] = Z·coverage falls.
 func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
-	var st RefineStats
+	st := RefineStats{Best: -1}
 	if n < 2 || rounds < 0 || emIters < 1 {
 		return q, st, fmt.Errorf("%w: refine needs n ≥ 2 samples, rounds ≥ 0, EM iterations ≥ 1", ErrSettings)
 	}
@@ -164,8 +171,7 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 		k /= d
 	}
 	r := make([]float64, n*k)
-	var best Mixture
-	bestESS := -1.0
+	var laws []Mixture
 	for range rounds {
 		law, err := q.law(d)
 		if err != nil {
@@ -180,11 +186,10 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 			}
 		}
 		st.ESS = append(st.ESS, essOf(lw, 1, omega))
-		if e := st.ESS[len(st.ESS)-1]; e > bestESS {
-			bestESS = e
-			best = Mixture{Kind: q.Kind, Weights: append(best.Weights[:0], q.Weights...),
-				Means: append(best.Means[:0], q.Means...), Variances: append(best.Variances[:0], q.Variances...)}
-		}
+		est := controlsde.Estimate(lw)
+		st.LogZ, st.LogZSE = append(st.LogZ, est.LogZ), append(st.LogZSE, est.LogZStdErr)
+		laws = append(laws, Mixture{Kind: q.Kind, Weights: append([]float64(nil), q.Weights...),
+			Means: append([]float64(nil), q.Means...), Variances: append([]float64(nil), q.Variances...)})
 		beta := 1.0
 		if essOf(lw, 1, omega) < 0.5 {
 			lo, hi := 0.0, 1.0
@@ -217,8 +222,9 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 	}
 	if rounds > 0 {
 		// The last update is unmeasured and one round can overshoot: keep
-		// the law with the best measured ESS.
-		q = best
+		// the best measured law (pick).
+		st.Best = pick(st.ESS, st.LogZ, st.LogZSE)
+		q = laws[st.Best]
 	}
 	return q, st, nil
 }
@@ -245,4 +251,39 @@ func essOf(l []float64, beta float64, omega []float64) float64 {
 		s2 += omega[j] * omega[j]
 	}
 	return 1 / (float64(len(l)) * s2)
+}
+
+// pick returns the index of the best of several importance-sampling
+// proposals for the same target, given their ESS fractions and estimates
+// log Ẑ ± SE. A proposal that misses part of the target's mass has
+// E[Ẑ] = Z·coverage, so its log Ẑ is significantly low, while its ESS
+// can look perfect; a proposal with a tiny ESS has an unreliable log Ẑ and
+// SE. So: with M = max(log Ẑ − 2 SE) over the proposals whose ESS is at
+// least 0.05 (over all when none is), the proposals with
+// log Ẑ + 2 SE < M are discarded, and the largest ESS among the rest wins.
+func pick(ess, logZ, se []float64) int {
+	m := math.Inf(-1)
+	for _, reliable := range []bool{true, false} {
+		for i := range ess {
+			if (!reliable || ess[i] >= 0.05) && !math.IsNaN(logZ[i]) {
+				m = math.Max(m, logZ[i]-2*se[i])
+			}
+		}
+		if !math.IsInf(m, -1) {
+			break
+		}
+	}
+	best := -1
+	for i := range ess {
+		if math.IsNaN(logZ[i]) || logZ[i]+2*se[i] < m {
+			continue
+		}
+		if best < 0 || ess[i] > ess[best] {
+			best = i
+		}
+	}
+	if best < 0 {
+		best = 0
+	}
+	return best
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/datasets"
 )
 
 // namedProduct gives a controlsde.ProductMixture the Name of a Target.
@@ -201,4 +202,54 @@ func TestLRDSAutoFamily(t *testing.T) {
 
 	_, _, err = Train("lrds", named{g, "diag"}, &Settings{RefineRounds: -1})
 	require.ErrorIs(t, err, ErrSettings, "auto needs a refinement")
+}
+
+func TestPick(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		ess, logZ, se []float64
+		want          int
+	}{
+		// A law that dropped the major mode of TwoModes: perfect ESS,
+		// log Ẑ = log ⅓.
+		{"collapsed", []float64{0.999, 0.95}, []float64{-1.0986, 0.001}, []float64{0.001, 0.005}, 1},
+		// A broad law with a lucky, unreliable estimate against a good one.
+		{"lucky", []float64{0.003, 0.94}, []float64{1.96, 0.008}, []float64{0.88, 0.008}, 1},
+		// Both cover the target: the larger ESS wins.
+		{"both", []float64{0.5, 0.8}, []float64{0.01, -0.005}, []float64{0.02, 0.01}, 1},
+		{"first", []float64{0.9, 0.8}, []float64{0.01, -0.005}, []float64{0.02, 0.01}, 0},
+		// No reliable estimate: the rule falls back to all of them.
+		{"unreliable", []float64{0.01, 0.02}, []float64{-3, 0.5}, []float64{0.1, 0.3}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.Equal(t, c.want, pick(c.ess, c.logZ, c.se))
+		})
+	}
+}
+
+// TestLRDSAutoTwoModes: on TwoModes (d = 5) a product of per-coordinate
+// mixtures can settle on the minor mode alone with a perfect ESS; auto
+// must keep a law that holds both modes, and the sampler must give the
+// left mode its weight 2/3 within weightTol.
+func TestLRDSAutoTwoModes(t *testing.T) {
+	const weightTol = 0.05
+	tg, err := datasets.Lookup("twomodes")
+	require.NoError(t, err)
+	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1}, Steps: 10}
+	// Default network and lrds settings with seed 1: the reference fit is
+	// the one that collapsed under a max-ESS choice (bench/table).
+	m, _, err := Train("lrds", tg, &Settings{Steps: 1, Batch: 16, Reference: ref, Seed: 1})
+	require.NoError(t, err)
+	out, rep, err := Sample(m, tg, 2000, 3)
+	require.NoError(t, err)
+	var left []float64
+	for i := range out.N {
+		if out.Samples[i*5] < 0 {
+			left = append(left, out.LogWeights[i])
+		}
+	}
+	wLeft := math.Exp(controlsde.LogSumExp(left) - controlsde.LogSumExp(out.LogWeights))
+	t.Logf("family %q, weighted left mass %.3f, log Z %.4f ± %.4f", m.Mixture.Kind, wLeft, rep.LogZ, rep.LogZStdErr)
+	require.InDelta(t, 2.0/3, wLeft, weightTol)
+	require.InDelta(t, 0, rep.LogZ, 4*rep.LogZStdErr+0.02)
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"time"
 
 	"github.com/geosoc/geosoc/controlsde"
@@ -96,8 +95,8 @@ type Settings struct {
 	// (mean-field: Components components per coordinate,
 	// FitProductMixture) or "auto" (the default): both are fitted and
 	// refined, the product one with min(Components, 4) components per
-	// coordinate, and the one whose refinement measured the larger ESS is
-	// kept.
+	// coordinate, and the better one by the importance-sampling estimates
+	// of their refinements is kept (see RefineMixture).
 	Family string `json:"family,omitempty"`
 	// RefineRounds rounds of tempered mixture population Monte Carlo with
 	// RefineSamples draws each (default 4096) improve the fitted lrds
@@ -577,11 +576,13 @@ func (tr *trainer) fitReference() error {
 		if err != nil {
 			return err
 		}
-		q, tr.refine = qi, si
-		if slices.Max(sp.ESS) > slices.Max(si.ESS) {
-			q, tr.refine = qp, sp
+		// Keep the better family by the rule of pick on the kept rounds.
+		b := func(st RefineStats) int { return st.Best }
+		i := pick([]float64{si.ESS[b(si)], sp.ESS[b(sp)]}, []float64{si.LogZ[b(si)], sp.LogZ[b(sp)]}, []float64{si.LogZSE[b(si)], sp.LogZSE[b(sp)]})
+		q, tr.refine, tr.refine.Other = qi, si, sp.ESS[b(sp)]
+		if i == 1 {
+			q, tr.refine, tr.refine.Other = qp, sp, si.ESS[b(si)]
 		}
-		tr.refine.Other = slices.Max(si.ESS) + slices.Max(sp.ESS) - slices.Max(tr.refine.ESS)
 	} else if q, tr.refine, err = fit(tr.s.Family); err != nil {
 		return err
 	}
