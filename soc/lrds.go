@@ -139,7 +139,8 @@ func AnnealedMALA(target controlsde.Target, d, chains, levels, steps int, s floa
 //	w_k = Σ_i r_ik / n,  m_k = Σ_i r_ik x_i / Σ_i r_ik,
 //	s_k² = Σ_i r_ik |x_i − m_k|² / (d Σ_i r_ik)   (floored at minVar).
 //
-// Components that lose all their mass are dropped.
+// The iterations are weightedEM with equal sample weights; components
+// whose weight ends below 1e-8 are dropped.
 func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
 	n := len(x) / d
 	if n < k || k < 1 || d < 1 {
@@ -191,51 +192,22 @@ func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (M
 	for j := range k {
 		q.Weights[j], q.Variances[j] = 1/float64(k), v0
 	}
-	r := make([]float64, n*k)
-	for range iters {
-		for i := range n {
-			m := math.Inf(-1)
-			for j := range k {
-				l := math.Log(q.Weights[j]) - 0.5*dist2(row(i), q.Means[j*d:(j+1)*d])/q.Variances[j] - 0.5*float64(d)*math.Log(q.Variances[j])
-				r[i*k+j] = l
-				m = math.Max(m, l)
-			}
-			var s float64
-			for j := range k {
-				r[i*k+j] = math.Exp(r[i*k+j] - m)
-				s += r[i*k+j]
-			}
-			for j := range k {
-				r[i*k+j] /= s
-			}
-		}
-		var nq Mixture
-		for j := range k {
-			var nk float64
-			m := make([]float64, d)
-			for i := range n {
-				nk += r[i*k+j]
-				for c, v := range row(i) {
-					m[c] += r[i*k+j] * v
-				}
-			}
-			if nk < 1e-8*float64(n) {
-				continue
-			}
-			for c := range m {
-				m[c] /= nk
-			}
-			var ss float64
-			for i := range n {
-				ss += r[i*k+j] * dist2(row(i), m)
-			}
-			nq.Weights = append(nq.Weights, nk/float64(n))
-			nq.Means = append(nq.Means, m...)
-			nq.Variances = append(nq.Variances, math.Max(ss/(nk*float64(d)), minVar))
-		}
-		q = nq
-		k = len(q.Weights)
-		r = r[:n*k]
+	omega := make([]float64, n)
+	for i := range omega {
+		omega[i] = 1 / float64(n)
 	}
+	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, iters, minVar, make([]float64, n*k))
+	// Drop the components that lost their mass (weightedEM keeps them at
+	// weight 1e-12).
+	var nq Mixture
+	for j, w := range q.Weights {
+		if w < 1e-8 {
+			continue
+		}
+		nq.Weights = append(nq.Weights, w)
+		nq.Means = append(nq.Means, q.Means[j*d:(j+1)*d]...)
+		nq.Variances = append(nq.Variances, q.Variances[j])
+	}
+	q = nq
 	return q, nil
 }
