@@ -149,13 +149,14 @@ func (c *mixtureChain) comp(i, j int) (lw, m, s2 float64) {
 // responsibilities lr (isotropic: K; product: d·K), the component
 // transition means mu (d·K, at i·K + c) and the step's constants.
 type chainScratch struct {
-	lr, mu []float64
-	st     *chainStep
+	lr, pr, mu []float64 // log responsibilities, responsibilities, means
+	tmp        []float64 // K values
+	st         *chainStep
 }
 
 func (c *mixtureChain) scratch() *chainScratch {
 	n := c.d * c.k
-	return &chainScratch{lr: make([]float64, n), mu: make([]float64, n)}
+	return &chainScratch{lr: make([]float64, n), pr: make([]float64, n), mu: make([]float64, n), tmp: make([]float64, c.k)}
 }
 
 // transition fills s with the transition of step k (t_k → t_{k+1}) from
@@ -181,67 +182,78 @@ func (c *mixtureChain) transition(s *chainScratch, k int, x []float64) {
 	}
 	if c.product {
 		for i := range c.d {
-			normLog(s.lr[i*c.k : (i+1)*c.k])
+			normLog(s.lr[i*c.k:(i+1)*c.k], s.pr[i*c.k:(i+1)*c.k])
 		}
 		return
 	}
-	normLog(s.lr[:c.k])
+	normLog(s.lr[:c.k], s.pr[:c.k])
 }
 
-// normLog turns log weights into normalised log weights.
-func normLog(l []float64) {
+// normLog turns log weights l into normalised log weights and writes the
+// normalised weights into p.
+func normLog(l, p []float64) {
 	m := math.Inf(-1)
 	for _, v := range l {
 		m = math.Max(m, v)
 	}
 	var s float64
-	for _, v := range l {
-		s += math.Exp(v - m)
+	for i, v := range l {
+		p[i] = math.Exp(v - m)
+		s += p[i]
 	}
 	z := m + math.Log(s)
 	for i := range l {
 		l[i] -= z
+		p[i] /= s
 	}
 }
 
 // draw writes a draw from the transition s into dst.
 func (c *mixtureChain) draw(dst []float64, s *chainScratch, rng *rand.Rand) {
-	pick := func(lr []float64) int {
-		u := rng.Float64()
-		for j, l := range lr {
-			if u -= math.Exp(l); u < 0 {
-				return j
-			}
-		}
-		return len(lr) - 1
-	}
 	j := 0
 	if !c.product {
-		j = pick(s.lr[:c.k])
+		j = pickIndex(s.pr[:c.k], rng.Float64())
 	}
 	for i := range dst {
 		if c.product {
-			j = pick(s.lr[i*c.k : (i+1)*c.k])
+			j = pickIndex(s.pr[i*c.k:(i+1)*c.k], rng.Float64())
 		}
 		dst[i] = s.mu[i*c.k+j] + s.st.sd[i*c.k+j]*rng.NormFloat64()
 	}
+}
+
+// pickIndex returns the index j with Σ_{i<j} p_i ≤ u < Σ_{i≤j} p_i (the
+// last one when rounding leaves u above the total).
+func pickIndex(p []float64, u float64) int {
+	for j, v := range p {
+		if u -= v; u < 0 {
+			return j
+		}
+	}
+	return len(p) - 1
 }
 
 // logp returns the log density of the transition s at z and, when grad is
 // not nil, writes ∇_z of it into grad.
 func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 	st := s.st
+	lt := s.tmp
 	if c.product {
 		var l float64
 		for i, zi := range z {
-			m, sum, num := math.Inf(-1), 0.0, 0.0
+			m := math.Inf(-1)
 			for j := range c.k {
 				p := i*c.k + j
 				e := zi - s.mu[p]
-				lj := s.lr[p] - 0.5*e*e*st.iv[p] + st.lv[p]
-				var sc float64
-				m, sum, sc = lseScale(m, sum, lj)
-				num = num*sc + math.Exp(lj-m)*(-e*st.iv[p])
+				lt[j] = s.lr[p] - 0.5*e*e*st.iv[p] + st.lv[p]
+				m = math.Max(m, lt[j])
+			}
+			var sum, num float64
+			for j := range c.k {
+				p := i*c.k + j
+				w := math.Exp(lt[j] - m)
+				sum += w
+				num += w * (s.mu[p] - zi) * st.iv[p]
 			}
 			l += m + math.Log(sum)
 			if grad != nil {
@@ -250,10 +262,7 @@ func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 		}
 		return l
 	}
-	m, sum := math.Inf(-1), 0.0
-	if grad != nil {
-		clear(grad)
-	}
+	m := math.Inf(-1)
 	for j := range c.k {
 		lj := s.lr[j]
 		for i, zi := range z {
@@ -261,30 +270,25 @@ func (c *mixtureChain) logp(s *chainScratch, z, grad []float64) float64 {
 			e := zi - s.mu[p]
 			lj += -0.5*e*e*st.iv[p] + st.lv[p]
 		}
-		var sc float64
-		m, sum, sc = lseScale(m, sum, lj)
-		if grad != nil {
-			wj := math.Exp(lj - m)
-			for i, zi := range z {
-				p := i*c.k + j
-				grad[i] = grad[i]*sc + wj*(s.mu[p]-zi)*st.iv[p]
-			}
-		}
+		lt[j] = lj
+		m = math.Max(m, lj)
+	}
+	var sum float64
+	for j := range c.k {
+		lt[j] = math.Exp(lt[j] - m)
+		sum += lt[j]
 	}
 	if grad != nil {
+		clear(grad)
+		for j, w := range lt {
+			for i, zi := range z {
+				p := i*c.k + j
+				grad[i] += w * (s.mu[p] - zi) * st.iv[p]
+			}
+		}
 		for i := range grad {
 			grad[i] /= sum
 		}
 	}
 	return m + math.Log(sum)
-}
-
-// lseScale folds exp(v) into a running sum s·exp(m) and returns the factor
-// by which the terms so far were rescaled.
-func lseScale(m, s, v float64) (nm, ns, scale float64) {
-	if v <= m {
-		return m, s + math.Exp(v-m), 1
-	}
-	scale = math.Exp(m - v)
-	return v, s*scale + 1, scale
 }
