@@ -65,6 +65,9 @@ type result struct {
 	hasSwap      bool
 	// noELBO marks weights whose mean is not an ELBO (SMC).
 	noELBO bool
+	// eubo is the method's EUBO, used when hasEUBO (AIS with Reverse).
+	eubo    float64
+	hasEUBO bool
 }
 
 // ErrBadInput is wrapped by the errors Sample returns for invalid
@@ -149,6 +152,9 @@ func Sample(p Problem, settings *Settings, m Method) (Output, Report, error) {
 	}
 	if res.noELBO {
 		r.ELBO = math.NaN()
+	}
+	if res.hasEUBO {
+		r.EUBO = res.eubo
 	}
 	if res.hasSwap {
 		r.SwapRate = res.swap

@@ -32,6 +32,9 @@ type Options struct {
 	// target has an exact sampler; 0 means min(N, DistanceCap), negative
 	// means no distances.
 	ExactSamples int
+	// EUBO makes ais also anneal N exact target samples backwards for the
+	// EUBO (AIS.Reverse; twice the evaluations); other methods ignore it.
+	EUBO bool
 }
 
 // Baseline returns the baseline method of the given name with its
@@ -89,6 +92,10 @@ func RunBaseline(name string, target Target, opts Options) (Output, Report, erro
 	if err != nil {
 		return Output{}, Report{}, err
 	}
+	if a, ok := m.(AIS); ok && opts.EUBO {
+		a.Reverse = opts.N
+		m = a
+	}
 	return Run(target, opts, m)
 }
 
@@ -111,6 +118,18 @@ func Run(target Target, opts Options, m Method) (Output, Report, error) {
 	if err != nil {
 		return out, r, err
 	}
+	Diagnose(&r, target, out, opts.Seed, opts.ExactSamples)
+	return out, r, nil
+}
+
+// Diagnose fills the diagnostics of r that need the target's structure
+// from the output of any sampler, learned or not: the mode coverage and
+// mode-weight error for mixtures (targets with Modes and Variance:
+// ModeStats; with Modes and ModeScales: ModeStatsScales), and, for targets
+// with an exact sampler and exactSamples ≥ 0, the energy and Sinkhorn
+// distances to exactSamples exact samples (0: min(N, DistanceCap)),
+// drawn from streams derived from seed (FillDistances).
+func Diagnose(r *Report, target Target, out Output, seed uint64, exactSamples int) {
 	if mx, ok := target.(mixture); ok {
 		means, w := mx.Modes()
 		if v, ok := target.(variancer); ok {
@@ -119,17 +138,16 @@ func Run(target Target, opts Options, m Method) (Output, Report, error) {
 			r.ModeCoverage, r.ModeWeightError = ModeStatsScales(out.Samples, out.Dim, out.LogWeights, means, w, s.ModeScales())
 		}
 	}
-	if ex, ok := target.(exact); ok && opts.ExactSamples >= 0 {
-		ne := opts.ExactSamples
+	if ex, ok := target.(exact); ok && exactSamples >= 0 {
+		ne := exactSamples
 		if ne == 0 {
-			ne = min(opts.N, DistanceCap)
+			ne = min(out.N, DistanceCap)
 		}
-		rngs := streams(opts.Seed, opts.N+1, 2)
+		rngs := streams(seed, out.N+1, 2)
 		y := make([]float64, ne*out.Dim)
 		for i := range ne {
 			ex.Sample(y[i*out.Dim:(i+1)*out.Dim], rngs[0])
 		}
-		FillDistances(&r, out, y, rngs[1])
+		FillDistances(r, out, y, rngs[1])
 	}
-	return out, r, nil
 }

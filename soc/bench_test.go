@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/geosoc/geosoc/controlsde"
 	"github.com/geosoc/geosoc/datasets"
 	"github.com/geosoc/geosoc/internal/nn"
 	"github.com/geosoc/geosoc/manifold"
@@ -76,4 +77,32 @@ func BenchmarkManifoldTrainStep(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkLRDSChain simulates 1024 paths of the exact lrds chain of a
+// mean-field reference on R^32 with 4 components per coordinate (the
+// Many-Well-32 setting) over 50 steps, without a control, and reports
+// particle-steps per second.
+func BenchmarkLRDSChain(b *testing.B) {
+	const d, k, n, steps = 32, 4, 1024, 50
+	rng := rand.New(rand.NewPCG(1, 2))
+	q := Mixture{Kind: Product}
+	for range d * k {
+		q.Weights = append(q.Weights, 0.5+rng.Float64())
+		q.Means = append(q.Means, 2*rng.NormFloat64())
+		q.Variances = append(q.Variances, 0.05+rng.Float64())
+	}
+	sch := controlsde.Constant{S: 2}
+	c, err := newMixtureChain(&q, d, sch, controlsde.UniformGrid(steps, 0, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newLRDSRun(c, n, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.run(nil, c.law, 1, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*steps*b.N)/b.Elapsed().Seconds(), "particle-steps/s")
 }

@@ -28,17 +28,23 @@
 //     (DDS) reference; Y is the discrete-chain log likelihood ratio plus
 //     g(X₁).
 //   - "lrds": learned reference (after Noble et al. 2024, "Learned
-//     reference-based diffusion samplers"): an isotropic Gaussian mixture q
-//     is fitted by EM (FitMixture) to annealed-MALA chains on γ
-//     (AnnealedMALA), and the control is trained with the log-variance
-//     loss on top of the Föllmer drift of q, u = u_q + u_θ. u_q is the
-//     closed-form h-transform of the Brownian reference whose terminal law
-//     is exactly q (controlsde.Follmer), so its marginals are Gaussian
-//     mixtures in closed form; this replaces the VP noising of the paper by
-//     the Brownian one, which keeps the weights exact for the Exact
-//     integrator. The control only corrects q, which keeps unequal mode
-//     weights that the MCMC fit gets wrong.
-//
+//     reference-based diffusion samplers"). A Gaussian mixture q is fitted
+//     by EM to annealed-MALA chains on γ (AnnealedMALA; FitMixture for an
+//     isotropic mixture, FitProductMixture for the mean-field family
+//     Π_i Σ_k w_ik N(m_ik, s_ik²), Settings.Family = "product"), then
+//     optionally improved by tempered mixture population Monte Carlo
+//     (RefineMixture, Settings.RefineRounds), which corrects the mode
+//     weights that chains without mode hopping get wrong. The base process
+//     is the Föllmer process of q (the Brownian reference from 0
+//     h-transformed to end exactly in q), sampled exactly on the grid: its
+//     transitions are Gaussian mixtures in closed form, so the chain has
+//     no discretisation error and, with the control switched off, its
+//     path weights are the importance weights γ/q of X₁. The control
+//     shifts each step, X_{k+1} = Z_{k+1} + Δt u_θ(t_k, X_k), and is
+//     trained with the log-variance loss on the exact chain weights. This
+//     replaces the VP noising of the paper by the Brownian h-transform, for
+//     which the transitions are exact.
+
 // # Manifolds
 //
 // Net projects onto T_xM on any embedded manifold. logvar and adjoint also

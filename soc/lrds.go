@@ -8,17 +8,51 @@ import (
 	"github.com/geosoc/geosoc/controlsde"
 )
 
-// Mixture is an isotropic Gaussian mixture Σ_k w_k N(m_k, s_k² I) on R^d,
-// the learned reference law q of "lrds", in a form stored in model files.
+// Mixture is the learned reference law q of "lrds", in a form stored in
+// model files. Two families:
+//
+//   - Kind "" (isotropic): q = Σ_k w_k N(m_k, s_k² I) on R^d; Weights and
+//     Variances hold K values, Means K·d values back to back.
+//   - Kind "product" (mean-field): q = Π_i Σ_k w_ik N(m_ik, s_ik²), a
+//     mixture of K^d diagonal Gaussians with O(dK) parameters; Weights,
+//     Means and Variances hold d·K values, coordinate i at i·K … i·K+K−1.
+//     It covers the 2^d modes of a target made of independent double wells
+//     (Many-Well) with K = 2, which no isotropic mixture of a few
+//     components can.
 type Mixture struct {
+	Kind      string    `json:"kind,omitempty"`
 	Weights   []float64 `json:"weights"`
-	Means     []float64 `json:"means"` // K·d values
+	Means     []float64 `json:"means"`
 	Variances []float64 `json:"variances"`
 }
 
-// gm returns q as a controlsde.GaussianMixture (normalised, log Z = 0).
-func (q Mixture) gm() (*controlsde.GaussianMixture, error) {
-	return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+// Mixture kinds.
+const (
+	Isotropic = ""
+	Product   = "product"
+)
+
+// mixtureLaw is a normalised reference law with exact draws.
+type mixtureLaw interface {
+	controlsde.Target
+	Rand(dst []float64, rng *rand.Rand)
+}
+
+// law returns q on R^d as a normalised controlsde target (log Z = 0).
+func (q Mixture) law(d int) (mixtureLaw, error) {
+	switch q.Kind {
+	case Isotropic:
+		if len(q.Weights) == 0 || len(q.Means) != len(q.Weights)*d {
+			return nil, fmt.Errorf("%w: isotropic mixture with %d weights and %d means in dimension %d", ErrModel, len(q.Weights), len(q.Means), d)
+		}
+		return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+	case Product:
+		if d < 1 || len(q.Weights) == 0 || len(q.Weights)%d != 0 {
+			return nil, fmt.Errorf("%w: product mixture with %d weights in dimension %d", ErrModel, len(q.Weights), d)
+		}
+		return controlsde.NewProductMixture(d, len(q.Weights)/d, q.Weights, q.Means, q.Variances, 0)
+	}
+	return nil, fmt.Errorf("%w: unknown mixture kind %q", ErrModel, q.Kind)
 }
 
 // AnnealedMALA draws chains samples approximately from γ/Z by annealed
@@ -105,7 +139,8 @@ func AnnealedMALA(target controlsde.Target, d, chains, levels, steps int, s floa
 //	w_k = Σ_i r_ik / n,  m_k = Σ_i r_ik x_i / Σ_i r_ik,
 //	s_k² = Σ_i r_ik |x_i − m_k|² / (d Σ_i r_ik)   (floored at minVar).
 //
-// Components that lose all their mass are dropped.
+// The iterations are weightedEM with equal sample weights; components
+// whose weight ends below 1e-8 are dropped.
 func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
 	n := len(x) / d
 	if n < k || k < 1 || d < 1 {
@@ -157,51 +192,22 @@ func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (M
 	for j := range k {
 		q.Weights[j], q.Variances[j] = 1/float64(k), v0
 	}
-	r := make([]float64, n*k)
-	for range iters {
-		for i := range n {
-			m := math.Inf(-1)
-			for j := range k {
-				l := math.Log(q.Weights[j]) - 0.5*dist2(row(i), q.Means[j*d:(j+1)*d])/q.Variances[j] - 0.5*float64(d)*math.Log(q.Variances[j])
-				r[i*k+j] = l
-				m = math.Max(m, l)
-			}
-			var s float64
-			for j := range k {
-				r[i*k+j] = math.Exp(r[i*k+j] - m)
-				s += r[i*k+j]
-			}
-			for j := range k {
-				r[i*k+j] /= s
-			}
-		}
-		var nq Mixture
-		for j := range k {
-			var nk float64
-			m := make([]float64, d)
-			for i := range n {
-				nk += r[i*k+j]
-				for c, v := range row(i) {
-					m[c] += r[i*k+j] * v
-				}
-			}
-			if nk < 1e-8*float64(n) {
-				continue
-			}
-			for c := range m {
-				m[c] /= nk
-			}
-			var ss float64
-			for i := range n {
-				ss += r[i*k+j] * dist2(row(i), m)
-			}
-			nq.Weights = append(nq.Weights, nk/float64(n))
-			nq.Means = append(nq.Means, m...)
-			nq.Variances = append(nq.Variances, math.Max(ss/(nk*float64(d)), minVar))
-		}
-		q = nq
-		k = len(q.Weights)
-		r = r[:n*k]
+	omega := make([]float64, n)
+	for i := range omega {
+		omega[i] = 1 / float64(n)
 	}
+	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, iters, minVar, make([]float64, n*k))
+	// Drop the components that lost their mass (weightedEM keeps them at
+	// weight 1e-12).
+	var nq Mixture
+	for j, w := range q.Weights {
+		if w < 1e-8 {
+			continue
+		}
+		nq.Weights = append(nq.Weights, w)
+		nq.Means = append(nq.Means, q.Means[j*d:(j+1)*d]...)
+		nq.Variances = append(nq.Variances, q.Variances[j])
+	}
+	q = nq
 	return q, nil
 }

@@ -102,8 +102,8 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		if err := decode(f.Training["mixture"], &q); err != nil {
 			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)
 		}
-		if _, err := q.gm(); err != nil || len(q.Means) != len(q.Weights)*m.Dim {
-			return nil, fmt.Errorf("%w: bad reference mixture", ErrModel)
+		if _, err := q.law(m.Dim); err != nil {
+			return nil, fmt.Errorf("%w: bad reference mixture: %v", ErrModel, err)
 		}
 		m.Mixture = &q
 	}
@@ -145,15 +145,21 @@ func (m *Model) check(target Target) error {
 // Control returns the model's control u_θ on R^d; target is used by the
 // target-gradient term (Settings.GradTerm) and may be nil otherwise.
 func (m *Model) Control(target controlsde.Target) (*Net, error) {
+	return m.control(target, 1)
+}
+
+// control is Control with workers goroutines for the network's batched
+// products (the result does not depend on workers).
+func (m *Model) control(target controlsde.Target, workers int) (*Net, error) {
 	var n *Net
 	var err error
 	if m.Settings.GradTerm {
 		if target == nil {
 			return nil, fmt.Errorf("%w: the control's gradient term needs the target", ErrSettings)
 		}
-		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(1), target, m.Settings.GradClip, 1)
+		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(workers), target, m.Settings.GradClip, workers)
 	} else {
-		n, err = NewNet(m.Arch, m.space(), nn.NewExec(1))
+		n, err = NewNet(m.Arch, m.space(), nn.NewExec(workers))
 	}
 	if err != nil {
 		return nil, err
@@ -162,23 +168,17 @@ func (m *Model) Control(target controlsde.Target) (*Net, error) {
 		return nil, fmt.Errorf("%w: %d parameters for an architecture with %d", ErrModel, len(m.Params), len(n.Params()))
 	}
 	copy(n.Params(), m.Params)
-	if m.Mixture != nil {
-		sch, err := m.Ref.Sigma.Schedule()
-		if err != nil {
-			return nil, err
-		}
-		base, err := follmerBase(m.Mixture, sch)
-		if err != nil {
-			return nil, err
-		}
-		n.SetBase(base)
-	}
 	return n, nil
 }
 
 // Problem returns the controlled problem of m for target: the reference,
-// the learned control and the target, and the time grid.
+// the learned control and the target, and the time grid. An lrds model
+// has none (its control acts on the exact chain of its reference mixture,
+// which Sample simulates): ErrSettings.
 func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64, error) {
+	if m.Method == "lrds" {
+		return controlsde.Problem{}, nil, fmt.Errorf("%w: an lrds model samples with its mixture chain (Sample), not a controlled SDE", ErrSettings)
+	}
 	n, err := m.Control(target)
 	if err != nil {
 		return controlsde.Problem{}, nil, err
@@ -203,8 +203,11 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 // a Brownian reference on R^d: n exact samples through the reference
 // bridge, controlsde.ForwardLogWeights), the exact log Z where known, energy and
 // gradient evaluations (training included) and the training and sampling
-// times. It returns an error wrapping ErrTargetMismatch when the model was
-// trained for another target and ErrSettings for n ≤ 0.
+// times. An lrds model samples its exact mixture chain instead (see the
+// package documentation; EUBO for any target with exact samples), with
+// per-particle streams, so its output does not depend on GOMAXPROCS. It
+// returns an error wrapping ErrTargetMismatch when the model was trained
+// for another target and ErrSettings for n ≤ 0.
 func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sampler.Report, error) {
 	rep := sampler.NewReport("", "", n, seed)
 	if m == nil || target == nil {
@@ -218,6 +221,9 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 		return sampler.Output{}, rep, err
 	}
 	count := sampler.NewCounting(target)
+	if m.Method == "lrds" {
+		return sampleLRDS(m, target, count, n, seed, rep)
+	}
 	p, grid, err := m.Problem(count)
 	if err != nil {
 		return sampler.Output{}, rep, err

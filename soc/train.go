@@ -90,6 +90,21 @@ type Settings struct {
 	Chains     int `json:"chains,omitempty"`
 	Levels     int `json:"levels,omitempty"`
 	MCMCSteps  int `json:"mcmc_steps,omitempty"`
+	// Family is the lrds reference family: "isotropic" (Components
+	// components Σ_k w_k N(m_k, s_k² I), FitMixture), "product"
+	// (mean-field: Components components per coordinate,
+	// FitProductMixture) or "auto" (the default): both are fitted and
+	// refined, the product one with min(Components, 4) components per
+	// coordinate, and the better one by the importance-sampling estimates
+	// of their refinements is kept (see RefineMixture).
+	Family string `json:"family,omitempty"`
+	// RefineRounds rounds of tempered mixture population Monte Carlo with
+	// RefineSamples draws each (default 4096) improve the fitted lrds
+	// reference before training (RefineMixture); default 10, negative for
+	// none ("auto" needs at least one). They cost RefineRounds·RefineSamples
+	// energy evaluations per fitted family.
+	RefineRounds  int `json:"refine_rounds,omitempty"`
+	RefineSamples int `json:"refine_samples,omitempty"`
 	// Seed determines every random number of the training.
 	Seed uint64 `json:"seed"`
 
@@ -163,6 +178,21 @@ func (s *Settings) resolve(method string) (Settings, error) {
 		def(&o.Chains, 512)
 		def(&o.Levels, 20)
 		def(&o.MCMCSteps, 10)
+		def(&o.RefineRounds, 10)
+		if o.RefineRounds > 0 {
+			def(&o.RefineSamples, 4096)
+		}
+		if o.Family == "" {
+			o.Family = "auto"
+		}
+		switch o.Family {
+		case "auto", "isotropic", Product:
+		default:
+			return o, fmt.Errorf("%w: lrds reference family %q (want auto, isotropic or product)", ErrSettings, o.Family)
+		}
+		if (o.RefineRounds > 0 && o.RefineSamples < 2) || (o.Family == "auto" && o.RefineRounds < 1) {
+			return o, fmt.Errorf("%w: lrds refine rounds %d, samples %d, family %s (auto needs a refinement)", ErrSettings, o.RefineRounds, o.RefineSamples, o.Family)
+		}
 		if o.Components < 1 || o.Chains < o.Components || o.Levels < 1 || o.MCMCSteps < 1 {
 			return o, fmt.Errorf("%w: lrds needs 1 ≤ components ≤ chains, levels ≥ 1, mcmc steps ≥ 1", ErrSettings)
 		}
@@ -244,8 +274,10 @@ type trainer struct {
 	rng    *rand.Rand
 	step   int
 
-	// lrds: the fitted reference law
-	mix *Mixture
+	// lrds: the fitted reference law and its refinement record
+	mix    *Mixture
+	refine RefineStats
+	lrun   *lrdsRun
 	// adjoint
 	buf, adj []float64 // buffer X₁ and clipped ∇g(X₁)
 	// manifolds: metric weights of the ambient coordinates (metricWeights)
@@ -338,14 +370,12 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 		tr.net.MLP.Init(tr.rng)
 		scaleLast(tr.net)
 		if method == "lrds" {
+			start := time.Now()
 			if err := tr.fitReference(); err != nil {
 				return nil, rep, 0, err
 			}
-		}
-	}
-	if tr.mix != nil {
-		if err := tr.setBase(); err != nil {
-			return nil, rep, 0, err
+			// The reference fit is part of the training time.
+			trained = time.Since(start).Seconds()
 		}
 	}
 	return tr, rep, trained, nil
@@ -415,7 +445,9 @@ func (tr *trainer) update() (float64, error) {
 	switch tr.method {
 	case "adjoint":
 		loss, err = tr.adjointLoss()
-	default: // logvar, lrds
+	case "lrds":
+		loss, err = tr.lrdsLoss()
+	default: // logvar
 		loss, err = tr.logVarLoss()
 	}
 	if err != nil {
@@ -444,6 +476,7 @@ func (tr *trainer) training(seconds float64) map[string]any {
 		"energy_evals":  e + tr.prevEnergy(),
 		"grad_evals":    g + tr.prevGrad(),
 		"mixture":       mixtureValue(tr.mix),
+		"refine":        generic(tr.refine),
 	}
 }
 
@@ -527,32 +560,46 @@ func (tr *trainer) fitReference() error {
 			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
 		}
 	}
-	q, err := FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
-	if err != nil {
+	fit := func(family string) (Mixture, RefineStats, error) {
+		var q Mixture
+		var err error
+		if family == Product {
+			k := tr.s.Components
+			if tr.s.Family == "auto" {
+				k = min(k, 4)
+			}
+			q, err = FitProductMixture(x, d, k, 50, 1e-4, tr.rng)
+		} else {
+			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+		}
+		if err != nil || tr.s.RefineRounds < 1 {
+			return q, RefineStats{Family: family}, err
+		}
+		q, st, err := RefineMixture(q, tr.count, d, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
+		st.Family = family
+		return q, st, err
+	}
+	var q Mixture
+	var err error
+	if tr.s.Family == "auto" {
+		qi, si, err := fit("isotropic")
+		if err != nil {
+			return err
+		}
+		qp, sp, err := fit(Product)
+		if err != nil {
+			return err
+		}
+		// Keep the better family by the rule of pick on the kept rounds.
+		b := func(st RefineStats) int { return st.Best }
+		i := pick([]float64{si.ESS[b(si)], sp.ESS[b(sp)]}, []float64{si.LogZ[b(si)], sp.LogZ[b(sp)]}, []float64{si.LogZSE[b(si)], sp.LogZSE[b(sp)]})
+		q, tr.refine, tr.refine.Other = qi, si, sp.ESS[b(sp)]
+		if i == 1 {
+			q, tr.refine, tr.refine.Other = qp, sp, si.ESS[b(si)]
+		}
+	} else if q, tr.refine, err = fit(tr.s.Family); err != nil {
 		return err
 	}
 	tr.mix = &q
 	return nil
-}
-
-// setBase installs the Föllmer drift of the fitted mixture q as the base
-// control of the net.
-func (tr *trainer) setBase() error {
-	base, err := follmerBase(tr.mix, tr.sch)
-	if err != nil {
-		return err
-	}
-	tr.net.SetBase(base)
-	return nil
-}
-
-// follmerBase returns the Föllmer drift of q under the Brownian reference
-// with schedule sch from 0 (controlsde.Follmer): the h-transform of the
-// reference whose terminal law is exactly q.
-func follmerBase(q *Mixture, sch controlsde.Schedule) (controlsde.Control, error) {
-	gm, err := q.gm()
-	if err != nil {
-		return nil, fmt.Errorf("%w: reference mixture: %v", ErrModel, err)
-	}
-	return controlsde.NewFollmer(gm, sch, 1), nil
 }

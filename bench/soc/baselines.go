@@ -25,7 +25,7 @@ const baselineN = 1000
 // round((budget/(N + Pilot) − 1)/M) with M = 5, at least 1. SMC chooses
 // its stages S adaptively: a first run with M = 20 counts them (not
 // counted in the table), then M = round((budget/N − 1)/S), as in
-// sampler/internal/benchtable. Uniform IS draws budget points from the
+// bench/table. Uniform IS draws budget points from the
 // uniform law μ of the space and weighs them by γ(x)/μ(x).
 func runBaselines(tg datasets.Target, budget int64, seed uint64) {
 	b := float64(budget)

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/geosoc/geosoc/datasets"
+	"github.com/geosoc/geosoc/sampler"
 	"github.com/geosoc/geosoc/soc"
 )
 
@@ -39,13 +40,17 @@ func main() {
 	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
 	comps := flag.Int("components", 0, "lrds mixture components (0: default)")
 	chains := flag.Int("chains", 0, "lrds annealed-MALA chains (0: default)")
+	family := flag.String("family", "", "lrds reference family: \"\" (isotropic) or product")
+	refine := flag.Int("refine", 0, "lrds reference refinement rounds (tempered mixture PMC)")
+	refineN := flag.Int("refine-samples", 0, "draws per refinement round (0: default)")
 	baselines := flag.Bool("baselines", false, "also run AIS, SMC and uniform IS at the same energy-evaluation budget")
 	flag.Parse()
 	tg, err := datasets.Lookup(*target)
 	if err != nil {
 		fail(err)
 	}
-	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps, Chains: *chains}
+	s := &soc.Settings{Steps: *steps, Batch: *batch, Seed: *seed, GradTerm: *grad, BufferSize: *buffer, Components: *comps, Chains: *chains,
+		Family: *family, RefineRounds: *refine, RefineSamples: *refineN}
 	for _, w := range strings.Split(*hidden, ",") {
 		v, err := strconv.Atoi(w)
 		if err != nil {
@@ -88,14 +93,16 @@ func main() {
 			fail(err)
 		}
 	}
-	_, rep, err := soc.Sample(m, tg, *n, *seed+1000)
+	out, rep, err := soc.Sample(m, tg, *n, *seed+1000)
 	if err != nil {
 		fail(err)
 	}
+	sampler.Diagnose(&rep, tg, out, *seed+1000, 0)
 	b, _ := json.Marshal(rep)
 	fmt.Println(string(b))
-	fmt.Printf("%s %s: |dlogZ| = %.4f (log Z %.4f ± %.4f, exact %.4f), ESS/N %.3f, train %.1f s, energy evals %d\n",
-		*target, *method, math.Abs(rep.LogZ-rep.ExactLogZ), rep.LogZ, rep.LogZStdErr, rep.ExactLogZ, rep.ESSFraction, rep.TrainSeconds, rep.EnergyEvals)
+	fmt.Printf("%s %s: |dlogZ| = %.4f (log Z %.4f ± %.4f, exact %.4f), ESS/N %.3f, modes %.3f, weight TV %.3f, energy dist %.4f, sinkhorn %.4f, train %.1f s, sample %.1f s, energy evals %d\n",
+		*target, *method, math.Abs(rep.LogZ-rep.ExactLogZ), rep.LogZ, rep.LogZStdErr, rep.ExactLogZ, rep.ESSFraction,
+		rep.ModeCoverage, rep.ModeWeightError, rep.EnergyDistance, rep.Sinkhorn, rep.TrainSeconds, rep.SampleSeconds, rep.EnergyEvals)
 	if *baselines {
 		runBaselines(tg, rep.EnergyEvals, *seed)
 	}

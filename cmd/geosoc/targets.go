@@ -32,7 +32,7 @@ func newTargetsCmd() *cobra.Command {
 					}
 					if err := enc.Encode(map[string]any{
 						"name": t.Name, "dim": t.Dim, "manifold": t.Manifold,
-						"log_z": lz, "exact_sampler": t.Exact, "description": t.Description,
+						"log_z": lz, "exact_sampler": t.Exact, "ref_sigma": refSigmaOf(t), "description": t.Description,
 					}); err != nil {
 						return err
 					}
@@ -40,17 +40,31 @@ func newTargetsCmd() *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "name\tdim\tmanifold\tlog Z\texact sampler\tdescription")
+			fmt.Fprintln(tw, "name\tdim\tmanifold\tlog Z\texact sampler\tref σ\tdescription")
 			for _, t := range table {
 				lz := "unknown"
 				if !math.IsNaN(t.LogZ) {
 					lz = strconv.FormatFloat(t.LogZ, 'g', 9, 64)
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%v\t%s\n", t.Name, t.Dim, t.Manifold, lz, t.Exact, t.Description)
+				rs := "—"
+				if v := refSigmaOf(t); v != nil {
+					rs = strconv.FormatFloat(*v, 'g', -1, 64)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%v\t%s\t%s\n", t.Name, t.Dim, t.Manifold, lz, t.Exact, rs, t.Description)
 			}
 			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line per target")
 	return cmd
+}
+
+// refSigmaOf returns the default reference σ of a target on R^d
+// (datasets.RefSigma), nil on a manifold.
+func refSigmaOf(t datasets.Info) *float64 {
+	if t.Manifold != "R^d" {
+		return nil
+	}
+	v := datasets.RefSigma(t.Name)
+	return &v
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
 
@@ -23,6 +24,14 @@ type trainFlags struct {
 	seed                   uint64
 	gradTerm               bool
 	checkpoint, resumeFrom string
+	// reference scale and the lrds reference fit
+	refSigma                   float64
+	family                     string
+	components, chains, refine int
+	// progressOn is the --progress flag; progress is what it resolves to
+	// (see progressSetting).
+	progressOn bool
+	progress   progressMode
 }
 
 func newTrainCmd() *cobra.Command {
@@ -46,6 +55,7 @@ exactly where an uninterrupted run would.`,
 			if f.out == "" {
 				return fmt.Errorf("train: --out is required")
 			}
+			f.progress = progressSetting(cmd, f.progressOn)
 			m, rep, err := trainModel(cmd.ErrOrStderr(), f)
 			if err != nil {
 				return err
@@ -59,6 +69,7 @@ exactly where an uninterrupted run would.`,
 		},
 	}
 	addTrainFlags(cmd, &f)
+	addProgressFlag(cmd, &f)
 	cmd.Flags().StringVar(&f.out, "out", "", "model file to write")
 	return cmd
 }
@@ -72,6 +83,17 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags) {
 	fl.BoolVar(&f.gradTerm, "grad-term", false, "add a learned multiple of the target's gradient to the control")
 	fl.StringVar(&f.checkpoint, "checkpoint", "", "save the training state to this file as it goes")
 	fl.StringVar(&f.resumeFrom, "resume", "", "continue the training saved in this checkpoint")
+	fl.Float64Var(&f.refSigma, "ref-sigma", 0, "σ of the Brownian reference on R^d (logvar, lrds: constant σ; adjoint: geometric schedule up to σ; 0: the target's default, see geosoc targets)")
+	addLRDSFlags(cmd, f)
+}
+
+// addLRDSFlags adds the flags of the lrds reference fit.
+func addLRDSFlags(cmd *cobra.Command, f *trainFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.family, "family", "", "lrds reference family: auto, isotropic or product (empty: auto)")
+	fl.IntVar(&f.components, "components", 0, "lrds mixture components (per coordinate for product; 0: 8)")
+	fl.IntVar(&f.chains, "chains", 0, "lrds annealed-MALA chains (0: 512)")
+	fl.IntVar(&f.refine, "refine", 0, "lrds reference refinement rounds (0: 10, negative: none)")
 }
 
 // trainModel trains f.method on f.target, reporting progress on log.
@@ -89,7 +111,30 @@ func trainModel(log io.Writer, f trainFlags) (*soc.Model, sampler.Report, error)
 	if err != nil {
 		return nil, sampler.Report{}, err
 	}
-	s := &soc.Settings{Steps: f.steps, Seed: f.seed, GradTerm: f.gradTerm, CheckpointPath: f.checkpoint}
+	s := &soc.Settings{Steps: f.steps, Seed: f.seed, GradTerm: f.gradTerm, CheckpointPath: f.checkpoint,
+		Family: f.family, Components: f.components, Chains: f.chains, RefineRounds: f.refine}
+	if f.components < 0 || f.chains < 0 {
+		return nil, sampler.Report{}, fmt.Errorf("train: --components and --chains must be non-negative")
+	}
+	if f.refSigma < 0 || math.IsNaN(f.refSigma) || math.IsInf(f.refSigma, 0) {
+		return nil, sampler.Report{}, fmt.Errorf("train: --ref-sigma must be a positive number, got %v", f.refSigma)
+	}
+	if _, manifoldTarget := t.(interface{ Space() manifold.Manifold }); !manifoldTarget {
+		// On R^d: --ref-sigma, or the target's datasets.RefSigma (adjoint:
+		// its geometric schedule up to at least 3, the method default).
+		sigma := f.refSigma
+		if sigma == 0 {
+			sigma = datasets.RefSigma(f.target)
+		}
+		if f.method == "adjoint" {
+			if f.refSigma == 0 {
+				sigma = math.Max(sigma, 3)
+			}
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "geometric", A: 0.05, B: sigma}, Steps: 50}
+		} else {
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "constant", A: sigma}, Steps: 50}
+		}
+	}
 	if sp, ok := t.(interface{ Space() manifold.Manifold }); ok {
 		s.Space = sp.Space()
 	}
@@ -102,7 +147,12 @@ func trainModel(log io.Writer, f trainFlags) (*soc.Model, sampler.Report, error)
 	}
 	fmt.Fprintf(log, "geosoc: training %s on %s (seed %d) ...\n", f.method, f.target, f.seed)
 	start := time.Now()
+	bar := newProgress(log, f.progress, f.method)
+	if bar != nil {
+		s.Progress = bar.update
+	}
 	m, rep, err := soc.Train(f.method, t, s)
+	bar.finish()
 	if err != nil {
 		return nil, rep, err
 	}

@@ -1,0 +1,133 @@
+package soc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"time"
+
+	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/sampler"
+)
+
+// lrdsChain returns the model's mixture chain.
+func (m *Model) lrdsChain() (*mixtureChain, error) {
+	if m.Mixture == nil {
+		return nil, fmt.Errorf("%w: lrds model without its reference mixture", ErrModel)
+	}
+	sch, err := m.Ref.Sigma.Schedule()
+	if err != nil {
+		return nil, err
+	}
+	_, grid, err := m.Ref.reference(m.space())
+	if err != nil {
+		return nil, err
+	}
+	return newMixtureChain(m.Mixture, m.Dim, sch, grid)
+}
+
+// sampleLRDS is Sample for lrds models: n paths of the controlled mixture
+// chain (lrdsRun) with their exact path weights, and, for targets with
+// exact samples, the EUBO from n exact samples joined to 0 by the
+// reference bridge, which is the law of the base path given X₁.
+func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed uint64, rep sampler.Report) (sampler.Output, sampler.Report, error) {
+	c, err := m.lrdsChain()
+	if err != nil {
+		return sampler.Output{}, rep, err
+	}
+	workers := runtime.GOMAXPROCS(0)
+	net, err := m.control(count, workers)
+	if err != nil {
+		return sampler.Output{}, rep, err
+	}
+	start := time.Now()
+	r := newLRDSRun(c, n, false)
+	xK, err := r.run(net, count, seed, workers)
+	rep.SampleSeconds = time.Since(start).Seconds()
+	if err != nil {
+		return sampler.Output{}, rep, err
+	}
+	if smp, ok := target.(exactSampler); ok {
+		rep.EUBO = lrdsEUBO(c, net, count, smp, n, seed, workers)
+	}
+	e, g := count.Counts()
+	rep.EnergyEvals, rep.GradEvals = e+m.EnergyEvals, g+m.GradEvals
+	rep.TrainSeconds = m.TrainSeconds
+	est := controlsde.Estimate(r.lw)
+	rep.LogZ, rep.LogZStdErr, rep.ELBO, rep.ESSFraction = est.LogZ, est.LogZStdErr, est.ELBO, est.ESS
+	if z, ok := count.LogZ(); ok {
+		rep.ExactLogZ = z
+	}
+	if est.ESS < LowESS {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("ESS/N = %.3g is below %g: the weights are degenerate (possible mode collapse)", est.ESS, LowESS))
+	}
+	if math.IsNaN(est.LogZ) {
+		rep.Warnings = append(rep.Warnings, "log Z estimate is not finite")
+	}
+	return sampler.Output{Samples: append([]float64(nil), xK...), N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
+}
+
+// lrdsEUBO returns the mean forward log-weight of n exact target samples
+// y: each is joined to X₀ = 0 by the reference bridge (mixtureChain.bridge,
+// the law of the base path given X₁ = y), and
+//
+//	log w = Σ_k [log p_k(X_{k+1} | X_k) − log p_k(X_{k+1} − Δt_k u_k | X_k)] + log γ(y) − log q(y)
+//
+// is the log density ratio of the target path measure and the chain's on
+// that path, so its mean under the target path law is the EUBO ≥ log Z
+// (equality only for the optimal control). Streams derive from seed.
+func lrdsEUBO(c *mixtureChain, net *Net, target controlsde.Target, smp exactSampler, n int, seed uint64, workers int) float64 {
+	d, K := c.d, len(c.grid)-1
+	y := make([]float64, n*d)
+	rng := rand.New(rand.NewPCG(seed, 0xe0b0))
+	for i := range n {
+		smp.Sample(y[i*d:(i+1)*d], rng)
+	}
+	x, nx := make([]float64, n*d), make([]float64, n*d)
+	u, t := make([]float64, n*d), make([]float64, n)
+	lw := make([]float64, n)
+	tau := func(k int) float64 { return c.V - c.nu[k] }
+	pcgs := make([]rand.PCG, n)
+	for i := range pcgs {
+		pcgs[i].Seed(seed^0x9e3779b97f4a7c15, uint64(i))
+	}
+	for k := range K {
+		for i := range t {
+			t[i] = c.grid[k]
+		}
+		net.Forward(u, t, x)
+		dt := c.grid[k+1] - c.grid[k]
+		dl := c.nu[k+1] - c.nu[k]
+		parallelFor(n, workers, func(lo, hi int) {
+			s := c.scratch()
+			z := make([]float64, d)
+			ref := &pcgRef{}
+			rng := rand.New(ref)
+			for i := lo; i < hi; i++ {
+				ref.p = &pcgs[i]
+				xi, ni, yi := x[i*d:(i+1)*d], nx[i*d:(i+1)*d], y[i*d:(i+1)*d]
+				if k == K-1 {
+					copy(ni, yi)
+				} else {
+					sd := math.Sqrt(dl * tau(k+1) / tau(k))
+					for j := range ni {
+						ni[j] = xi[j] + dl/tau(k)*(yi[j]-xi[j]) + sd*rng.NormFloat64()
+					}
+				}
+				c.transition(s, k, xi)
+				for j := range z {
+					z[j] = ni[j] - dt*u[i*d+j]
+				}
+				lw[i] += c.logp(s, ni, nil) - c.logp(s, z, nil)
+			}
+		})
+		x, nx = nx, x
+	}
+	var sum float64
+	for i := range n {
+		yi := y[i*d : (i+1)*d]
+		sum += lw[i] + target.LogDensity(yi) - c.law.LogDensity(yi)
+	}
+	return sum / float64(n)
+}
