@@ -51,20 +51,7 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 	if smp, ok := target.(exactSampler); ok {
 		rep.EUBO = lrdsEUBO(c, net, count, smp, n, seed, workers)
 	}
-	e, g := count.Counts()
-	rep.EnergyEvals, rep.GradEvals = e+m.EnergyEvals, g+m.GradEvals
-	rep.TrainSeconds = m.TrainSeconds
-	est := controlsde.Estimate(r.lw)
-	rep.LogZ, rep.LogZStdErr, rep.ELBO, rep.ESSFraction = est.LogZ, est.LogZStdErr, est.ELBO, est.ESS
-	if z, ok := count.LogZ(); ok {
-		rep.ExactLogZ = z
-	}
-	if est.ESS < LowESS {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("ESS/N = %.3g is below %g: the weights are degenerate (possible mode collapse)", est.ESS, LowESS))
-	}
-	if math.IsNaN(est.LogZ) {
-		rep.Warnings = append(rep.Warnings, "log Z estimate is not finite")
-	}
+	finishReport(&rep, m, count, controlsde.Estimate(r.lw))
 	return sampler.Output{Samples: append([]float64(nil), xK...), N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
 }
 

@@ -243,10 +243,18 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 			rep.EUBO = eubo
 		}
 	}
+	finishReport(&rep, m, count, res.Estimates)
+	return sampler.Output{Samples: res.X, N: n, Dim: m.Dim, LogWeights: res.LogWeight}, rep, nil
+}
+
+// finishReport fills the report of Sample from the weight estimates: the
+// evaluation counts (the model's training included), the training time,
+// log Ẑ, its standard error, ELBO, ESS/N, the exact log Z where known, and
+// the warnings for degenerate weights and a non-finite estimate.
+func finishReport(rep *sampler.Report, m *Model, count *sampler.Counting, est controlsde.Estimates) {
 	e, g := count.Counts()
 	rep.EnergyEvals, rep.GradEvals = e+m.EnergyEvals, g+m.GradEvals
 	rep.TrainSeconds = m.TrainSeconds
-	est := res.Estimates
 	rep.LogZ, rep.LogZStdErr, rep.ELBO, rep.ESSFraction = est.LogZ, est.LogZStdErr, est.ELBO, est.ESS
 	if z, ok := count.LogZ(); ok {
 		rep.ExactLogZ = z
@@ -257,7 +265,6 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 	if math.IsNaN(est.LogZ) {
 		rep.Warnings = append(rep.Warnings, "log Z estimate is not finite")
 	}
-	return sampler.Output{Samples: res.X, N: n, Dim: m.Dim, LogWeights: res.LogWeight}, rep, nil
 }
 
 // exactSampler is implemented by targets with exact samples
