@@ -133,7 +133,7 @@ func (e emitter) row(r sampler.Report, note string) {
 func main() {
 	seed := flag.Uint64("seed", 1, "seed")
 	targets := flag.String("targets", strings.Join(append(datasets.Names(), datasets.ManifoldNames()...), ","), "comma-separated targets")
-	methods := flag.String("methods", "lrds,logvar,adjoint,mala,ais,smc,pt,follmer", "comma-separated methods")
+	methods := flag.String("methods", "lrds,logvar,adjoint,mala,ais,smc,pt,follmer,uniform-is", "comma-separated methods (uniform-is: importance sampling from the uniform law, compact manifolds only)")
 	n := flag.Int("n", 10000, "samples of the learned methods")
 	budget := flag.Float64("budget", 0, "energy evaluations of each baseline (0: those of the target's lrds row, or 10⁶ without one)")
 	jsonOut := flag.String("json", "", "also write one JSON report per row to this file")
@@ -203,12 +203,19 @@ func main() {
 				note += fmt.Sprintf(", %s reference, K = %d", kind, k)
 			}
 			em.row(r, note)
-			if method == "lrds" && b == 0 {
+			if b == 0 {
+				// The first learned row sets the budget (lrds where it
+				// runs, logvar on the manifolds).
 				b = float64(r.EnergyEvals)
 			}
 		}
 		if b == 0 {
 			b = 1e6
+		}
+		if sp, ok := tg.(interface{ Space() manifold.Manifold }); ok && slices.Contains(want, "uniform-is") {
+			out, r := uniformIS(tg, sp.Space(), int(b), *seed)
+			sampler.Diagnose(&r, tg, out, *seed, 0)
+			em.row(r, fmt.Sprintf("budget %.3g", b))
 		}
 		for _, mm := range baselines(c.sigma, b) {
 			if !slices.Contains(want, mm.m.Name()) {
@@ -286,4 +293,27 @@ func unknownZ(tg datasets.Target, out sampler.Output, r sampler.Report) string {
 		den += w
 	}
 	return fmt.Sprintf(", log Ẑ %s ± %s, ELBO %s, ⟨E⟩ %s", f(r.LogZ, 3), f(r.LogZStdErr, 3), f(r.ELBO, 3), f(num/den, 2))
+}
+
+// uniformIS is importance sampling from the uniform law μ = 1/Vol(M) of a
+// compact manifold with n draws: log w = log γ(x) + log Vol(M), one
+// energy evaluation per draw.
+func uniformIS(tg datasets.Target, sp manifold.Manifold, n int, seed uint64) (sampler.Output, sampler.Report) {
+	start := time.Now()
+	rng := rand.New(rand.NewPCG(seed, 0x1a))
+	d := sp.AmbientDim()
+	x := make([]float64, n*d)
+	lw := make([]float64, n)
+	lv := sp.LogVolume()
+	for i := range lw {
+		xi := x[i*d : (i+1)*d]
+		sp.Rand(xi, rng)
+		lw[i] = tg.LogDensity(xi) + lv
+	}
+	r := sampler.NewReport(tg.Name(), "uniform-is", n, seed)
+	sampler.FillWeights(&r, lw)
+	r.EnergyEvals = int64(n)
+	r.ExactLogZ, _ = tg.LogZ()
+	r.SampleSeconds = time.Since(start).Seconds()
+	return sampler.Output{Samples: x, N: n, Dim: d, LogWeights: lw}, r
 }
