@@ -109,16 +109,7 @@ func (tr *trainer) logVarLoss() (float64, error) {
 			tr.y[i] += s
 		}
 	}
-	var mean float64
-	for _, y := range tr.y {
-		mean += y
-	}
-	mean /= float64(B)
-	var loss float64
-	for _, y := range tr.y {
-		loss += (y - mean) * (y - mean)
-	}
-	loss /= float64(B)
+	mean, loss := meanVar(tr.y)
 	for k := range K {
 		for i := range B {
 			g := 2 * (tr.y[i] - mean) / float64(B)

@@ -157,16 +157,7 @@ func (tr *trainer) lrdsLoss() (float64, error) {
 	if _, err := r.run(tr.net, tr.count, tr.rng.Uint64(), tr.s.Workers); err != nil {
 		return 0, fmt.Errorf("%w at step %d", err, tr.step)
 	}
-	var mean float64
-	for _, l := range r.lw {
-		mean += l
-	}
-	mean /= float64(B)
-	var loss float64
-	for _, l := range r.lw {
-		loss += (l - mean) * (l - mean)
-	}
-	loss /= float64(B)
+	mean, loss := meanVar(r.lw)
 	R := K * B
 	tr.t, tr.u, tr.du = grow(tr.t, R), grow(tr.u, R*d), grow(tr.du, R*d)
 	for k := range K {
@@ -184,4 +175,17 @@ func (tr *trainer) lrdsLoss() (float64, error) {
 	tr.net.Forward(tr.u, tr.t, x)
 	tr.net.Backward(tr.du, x, nil)
 	return loss, nil
+}
+
+// meanVar returns the mean and the population variance (1/n) of y, the
+// log-variance loss of a batch.
+func meanVar(y []float64) (mean, variance float64) {
+	for _, v := range y {
+		mean += v
+	}
+	mean /= float64(len(y))
+	for _, v := range y {
+		variance += (v - mean) * (v - mean)
+	}
+	return mean, variance / float64(len(y))
 }
