@@ -10,7 +10,6 @@ import (
 
 	"github.com/geosoc/geosoc/controlsde"
 	"github.com/geosoc/geosoc/datasets"
-	"github.com/geosoc/geosoc/internal/nn"
 	"github.com/geosoc/geosoc/manifold"
 	"github.com/geosoc/geosoc/sampler"
 )
@@ -361,39 +360,13 @@ func TestManifoldResume(t *testing.T) {
 	tg := newProductTarget(t)
 	for _, method := range []string{"logvar", "adjoint"} {
 		t.Run(method, func(t *testing.T) {
-			dir := t.TempDir()
 			mk := func() *Settings {
 				s := tiny(method, 3)
 				s.Reference = &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1.2}, Steps: 8}
 				return s
 			}
-			full := mk()
-			full.CheckpointPath, full.CheckpointEvery = filepath.Join(dir, "full.ckpt"), 2
-			want, _, err := Train(method, tg, full)
-			require.NoError(t, err)
+			_, _, want := requireResumeEqual(t, method, tg, mk)
 			require.Equal(t, "so3xt2", want.Space)
-
-			cut := mk()
-			cut.CheckpointPath, cut.CheckpointEvery, cut.stopAt = filepath.Join(dir, "cut.ckpt"), 2, 4
-			_, _, err = Train(method, tg, cut)
-			require.NoError(t, err)
-			ck, err := nn.Load(cut.CheckpointPath)
-			require.NoError(t, err)
-			require.Equal(t, 4, ck.Step)
-
-			res := mk()
-			res.Resume, res.CheckpointPath, res.CheckpointEvery = ck, filepath.Join(dir, "res.ckpt"), 2
-			got, _, err := Train(method, tg, res)
-			require.NoError(t, err)
-			require.Equal(t, want.Params, got.Params)
-			a, err := nn.Load(full.CheckpointPath)
-			require.NoError(t, err)
-			b, err := nn.Load(res.CheckpointPath)
-			require.NoError(t, err)
-			require.Equal(t, a.Adam.M, b.Adam.M)
-			require.Equal(t, a.Adam.V, b.Adam.V)
-			require.Equal(t, a.RNG, b.RNG)
-			require.Equal(t, 6, b.Step)
 		})
 	}
 }

@@ -73,44 +73,56 @@ func TestResume(t *testing.T) {
 	tg := gaussian([]float64{0.5, -1}, 0.4, 0.3)
 	for _, method := range Methods {
 		t.Run(method, func(t *testing.T) {
-			dir := t.TempDir()
-			full := tiny(method, 3)
-			full.CheckpointPath, full.CheckpointEvery = filepath.Join(dir, "full.ckpt"), 2
-			want, _, err := Train(method, tg, full)
-			require.NoError(t, err)
-
-			cut := tiny(method, 3)
-			cut.CheckpointPath, cut.CheckpointEvery, cut.stopAt = filepath.Join(dir, "cut.ckpt"), 2, 4
-			_, _, err = Train(method, tg, cut)
-			require.NoError(t, err)
-			ck, err := nn.Load(cut.CheckpointPath)
-			require.NoError(t, err)
-			require.Equal(t, 4, ck.Step)
-
-			res := tiny(method, 3)
-			res.Resume, res.CheckpointPath, res.CheckpointEvery = ck, filepath.Join(dir, "res.ckpt"), 2
-			got, _, err := Train(method, tg, res)
-			require.NoError(t, err)
-			require.Equal(t, want.Params, got.Params)
-			a, err := nn.Load(full.CheckpointPath)
-			require.NoError(t, err)
-			b, err := nn.Load(res.CheckpointPath)
-			require.NoError(t, err)
-			require.Equal(t, a.Adam.M, b.Adam.M)
-			require.Equal(t, a.Adam.V, b.Adam.V)
-			require.Equal(t, a.RNG, b.RNG)
-			require.Equal(t, 6, b.Step)
+			ck, res, _ := requireResumeEqual(t, method, tg, func() *Settings { return tiny(method, 3) })
 
 			// Resuming with other settings or for another target fails.
 			other := tiny(method, 4)
 			other.Resume = ck
-			_, _, err = Train(method, tg, other)
+			_, _, err := Train(method, tg, other)
 			require.ErrorIs(t, err, ErrTargetMismatch)
 			res.Resume = ck
 			_, _, err = Train(method, named{tg.GaussianMixture, "other"}, res)
 			require.ErrorIs(t, err, ErrTargetMismatch)
 		})
 	}
+}
+
+// requireResumeEqual trains method on tg with the settings of mk three
+// times: for all 6 steps with checkpoints every 2 steps, interrupted after
+// 4, and resumed from that checkpoint; the resumed parameters, Adam
+// moments, RNG state and step must equal the uninterrupted run's bit for
+// bit. It returns the checkpoint and the resumed run's settings, and the
+// uninterrupted model.
+func requireResumeEqual(t *testing.T, method string, tg Target, mk func() *Settings) (*nn.File, *Settings, *Model) {
+	t.Helper()
+	dir := t.TempDir()
+	full := mk()
+	full.CheckpointPath, full.CheckpointEvery = filepath.Join(dir, "full.ckpt"), 2
+	want, _, err := Train(method, tg, full)
+	require.NoError(t, err)
+
+	cut := mk()
+	cut.CheckpointPath, cut.CheckpointEvery, cut.stopAt = filepath.Join(dir, "cut.ckpt"), 2, 4
+	_, _, err = Train(method, tg, cut)
+	require.NoError(t, err)
+	ck, err := nn.Load(cut.CheckpointPath)
+	require.NoError(t, err)
+	require.Equal(t, 4, ck.Step)
+
+	res := mk()
+	res.Resume, res.CheckpointPath, res.CheckpointEvery = ck, filepath.Join(dir, "res.ckpt"), 2
+	got, _, err := Train(method, tg, res)
+	require.NoError(t, err)
+	require.Equal(t, want.Params, got.Params)
+	a, err := nn.Load(full.CheckpointPath)
+	require.NoError(t, err)
+	b, err := nn.Load(res.CheckpointPath)
+	require.NoError(t, err)
+	require.Equal(t, a.Adam.M, b.Adam.M)
+	require.Equal(t, a.Adam.V, b.Adam.V)
+	require.Equal(t, a.RNG, b.RNG)
+	require.Equal(t, 6, b.Step)
+	return ck, res, want
 }
 
 // TestModelFile round-trips a model through Save and Load and checks the
