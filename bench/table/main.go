@@ -202,7 +202,7 @@ func main() {
 				}
 				note += fmt.Sprintf(", %s reference, K = %d", kind, k)
 			}
-			em.row(r, note)
+			em.row(r, note+unknownZ(tg, out, r))
 			if b == 0 {
 				// The first learned row sets the budget (lrds where it
 				// runs, logvar on the manifolds).
