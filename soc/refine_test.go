@@ -253,3 +253,11 @@ func TestLRDSAutoTwoModes(t *testing.T) {
 	require.InDelta(t, 2.0/3, wLeft, weightTol)
 	require.InDelta(t, 0, rep.LogZ, 4*rep.LogZStdErr+0.02)
 }
+
+func TestLRDSManifoldRejected(t *testing.T) {
+	tg, err := datasets.Lookup("vmf-s2")
+	require.NoError(t, err)
+	_, _, err = Train("lrds", tg, &Settings{Steps: 1})
+	require.ErrorIs(t, err, ErrSettings)
+	require.Contains(t, err.Error(), "R^d only")
+}

@@ -335,8 +335,13 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	if space.AmbientDim() != d {
 		return nil, rep, 0, fmt.Errorf("%w: target dimension %d, space has ambient dimension %d", ErrSettings, d, space.AmbientDim())
 	}
-	if _, ok := space.(manifold.Euclidean); !ok && method != "logvar" && !(method == "adjoint" && compactSpace(space)) {
-		return nil, rep, 0, fmt.Errorf("%w: %s needs R^%d or (adjoint) a compact space, have %s", ErrSettings, method, d, spaceName(space))
+	if _, ok := space.(manifold.Euclidean); !ok {
+		switch {
+		case method == "lrds":
+			return nil, rep, 0, fmt.Errorf("%w: lrds runs on R^d only (its exact chain needs Gaussian transitions), have %s", ErrSettings, spaceName(space))
+		case method == "adjoint" && !compactSpace(space):
+			return nil, rep, 0, fmt.Errorf("%w: adjoint needs R^%d or a compact space (sphere, SO(3), torus or a product), have %s", ErrSettings, d, spaceName(space))
+		}
 	}
 	tr := &trainer{method: method, target: target, space: space, count: sampler.NewCounting(target), s: s, spec: *s.Reference}
 	tr.ref, tr.grid, err = tr.spec.reference(space)
