@@ -203,14 +203,17 @@ func (a AIS) run(e *env) (result, error) {
 			return res, fmt.Errorf("%w: ais: reverse annealing needs a target with exact samples", ErrBadInput)
 		}
 		res.hasEUBO = true
-		res.eubo = e.reverseAIS(ex, ks, betas, hs, a.Reverse, e.n+max(a.Pilot, 0), a.MoveSteps)
+		for _, v := range e.reverseAIS(ex, ks, betas, hs, a.Reverse, e.n+max(a.Pilot, 0), a.MoveSteps) {
+			res.eubo += v / float64(a.Reverse)
+		}
 	}
 	return res, nil
 }
 
-// reverseAIS returns the mean reverse-AIS log-weight of n exact samples
-// (streams offset, offset+1, …), the EUBO (see AIS).
-func (e *env) reverseAIS(ex exact, ks []*kernel, betas, hs []float64, n, offset, steps int) float64 {
+// reverseAIS returns the reverse-AIS log-weights of n exact samples
+// (streams offset, offset+1, …); their mean is the EUBO (see AIS), and
+// E[1/w] = 1/Z.
+func (e *env) reverseAIS(ex exact, ks []*kernel, betas, hs []float64, n, offset, steps int) []float64 {
 	d := e.d
 	p := &population{x: make([]float64, n*d), g: make([]float64, n*d), lg: make([]float64, n), rngs: streams(e.seed, offset, n), acc: make([]float64, n)}
 	e.parallel(n, func(w, i int) {
@@ -230,9 +233,5 @@ func (e *env) reverseAIS(ex exact, ks []*kernel, betas, hs []float64, n, offset,
 			lw[i] += db * (p.lg[i] - ks[w].logRef(p.x[i*d:(i+1)*d]))
 		})
 	}
-	var s float64
-	for _, v := range lw {
-		s += v
-	}
-	return s / float64(n)
+	return lw
 }

@@ -11,14 +11,19 @@ import "math"
 // paths (Kuhn 1955; Munkres 1957; the O(n³) form of Jonker & Volgenant
 // 1987 without their initialisation heuristics). It is the ε → 0 limit
 // of the entropic Sinkhorn cost. It costs O(n²) memory and O(n³) time
-// (n = 2000: about ten seconds).
+// (n = 2000: about 1.4 s). A non-finite coordinate gives NaN.
 func W2Squared(x, y []float64, dim int) float64 {
-	n := len(x) / dim
 	if dim < 1 || len(x)%dim != 0 || len(y) != len(x) {
 		panic("sampler: W2Squared: need two sets of n rows of dim values")
 	}
+	n := len(x) / dim
 	if n == 0 {
 		return 0
+	}
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsInf(x[i], 0) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+			return math.NaN()
+		}
 	}
 	c := make([]float64, n*n)
 	for i := range n {

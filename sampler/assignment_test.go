@@ -49,6 +49,9 @@ func TestW2Squared(t *testing.T) {
 		y[i+1] -= 0.4
 	}
 	require.InDelta(t, 0.25, W2Squared(x, y, 2), 1e-12)
+	// Non-finite input gives NaN (the assignment loop would not end).
+	require.True(t, math.IsNaN(W2Squared([]float64{0, math.NaN(), 1}, []float64{0, 1, 2}, 1)))
+	require.True(t, math.IsNaN(W2Squared([]float64{0, 1, 2}, []float64{0, math.Inf(1), 2}, 1)))
 	x2, y2 := x[:200], make([]float64, 200)
 	for i := range y2 {
 		y2[i] = rng.NormFloat64()

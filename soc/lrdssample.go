@@ -49,25 +49,31 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 		return sampler.Output{}, rep, err
 	}
 	if smp, ok := target.(exactSampler); ok {
-		rep.EUBO = lrdsEUBO(c, net, count, smp, n, seed, workers)
+		var s float64
+		for _, v := range lrdsForward(c, net, count, smp, n, seed, workers) {
+			s += v
+		}
+		rep.EUBO = s / float64(n)
 	}
 	finishReport(&rep, m, count, controlsde.Estimate(r.lw))
 	return sampler.Output{Samples: append([]float64(nil), xK...), N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
 }
 
-// lrdsEUBO returns the mean forward log-weight of n exact target samples
-// y: each is joined to X₀ = 0 by the reference bridge (mixtureChain.bridge,
-// the law of the base path given X₁ = y), and
+// lrdsForward returns the forward log-weights of n exact target samples
+// y: each is joined to X₀ = 0 by the reference bridge (the law of the base
+// path given X₁ = y), and
 //
 //	log w = Σ_k [log p_k(X_{k+1} | X_k) − log p_k(X_{k+1} − Δt_k u_k | X_k)] + log γ(y) − log q(y)
 //
 // is the log density ratio of the target path measure and the chain's on
 // that path, so its mean under the target path law is the EUBO ≥ log Z
-// (equality only for the optimal control). Streams derive from seed.
-func lrdsEUBO(c *mixtureChain, net *Net, target controlsde.Target, smp exactSampler, n int, seed uint64, workers int) float64 {
+// (equality only for the optimal control), and E[1/w] = 1/Z. The n target
+// evaluations go through target (counted in the report as diagnostics).
+// Streams derive from seed and are disjoint from those of Sample's paths.
+func lrdsForward(c *mixtureChain, net *Net, target controlsde.Target, smp exactSampler, n int, seed uint64, workers int) []float64 {
 	d, K := c.d, len(c.grid)-1
 	y := make([]float64, n*d)
-	rng := rand.New(rand.NewPCG(seed, 0xe0b0))
+	rng := rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, 0xe0b0))
 	for i := range n {
 		smp.Sample(y[i*d:(i+1)*d], rng)
 	}
@@ -111,10 +117,9 @@ func lrdsEUBO(c *mixtureChain, net *Net, target controlsde.Target, smp exactSamp
 		})
 		x, nx = nx, x
 	}
-	var sum float64
 	for i := range n {
 		yi := y[i*d : (i+1)*d]
-		sum += lw[i] + target.LogDensity(yi) - c.law.LogDensity(yi)
+		lw[i] += target.LogDensity(yi) - c.law.LogDensity(yi)
 	}
-	return sum / float64(n)
+	return lw
 }

@@ -265,7 +265,7 @@ func pick(ess, logZ, se []float64) int {
 	m := math.Inf(-1)
 	for _, reliable := range []bool{true, false} {
 		for i := range ess {
-			if (!reliable || ess[i] >= 0.05) && !math.IsNaN(logZ[i]) {
+			if (!reliable || ess[i] >= 0.05) && !math.IsNaN(logZ[i]) && !math.IsNaN(se[i]) {
 				m = math.Max(m, logZ[i]-2*se[i])
 			}
 		}
@@ -275,7 +275,7 @@ func pick(ess, logZ, se []float64) int {
 	}
 	best := -1
 	for i := range ess {
-		if math.IsNaN(logZ[i]) || logZ[i]+2*se[i] < m {
+		if math.IsNaN(logZ[i]) || (!math.IsNaN(se[i]) && logZ[i]+2*se[i] < m) {
 			continue
 		}
 		if best < 0 || ess[i] > ess[best] {

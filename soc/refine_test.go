@@ -20,6 +20,9 @@ type namedProduct struct {
 
 func (n namedProduct) Name() string { return n.name }
 
+// Sample draws an exact sample (datasets.Sampler), enabling the EUBO.
+func (n namedProduct) Sample(dst []float64, rng *rand.Rand) { n.Rand(dst, rng) }
+
 // wells returns the product of d unequal two-well coordinates,
 // 0.8 N(1.5, 0.05) + 0.2 N(−1.5, 0.05), scaled by e^{logZ}: 2^d modes
 // whose weights a mode-blind MCMC fit gets wrong.
