@@ -22,8 +22,9 @@ const (
 // are exact for the simulated chain, so log Ẑ, ELBO and ESS/N come from
 // them (FillWeights). R^d only.
 //
-// Budget: N·Steps·K gradient evaluations for the drift plus N energy
-// evaluations for the terminal cost.
+// Budget: N·Steps·K' gradient evaluations for the drift plus N energy
+// evaluations for the terminal cost, K' = K rounded up to an even number
+// (the antithetic draws of controlsde.NewMCFollmer).
 type Follmer struct {
 	// Steps is the number of Euler–Maruyama steps; 0 means
 	// DefaultFollmerSteps.
