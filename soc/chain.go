@@ -32,10 +32,12 @@ import (
 type mixtureChain struct {
 	d, k    int
 	product bool
-	logW    []float64 // isotropic: K; product: d·K (i·K + c)
-	means   []float64 // isotropic: K·d (c·d + i); product: d·K
-	vars    []float64 // isotropic: K; product: d·K
-	law     controlsde.Target
+	logW    []float64  // isotropic: K; product: d·K (i·K + c)
+	means   []float64  // isotropic: K·d (c·d + i); product: d·K
+	vars    []float64  // isotropic: K; product: d·K
+	law     mixtureLaw // terminal law: q on R^d, the wrapped q on the torus
+	cover   mixtureLaw // q on R^d
+	torus   bool       // the chain runs on the universal cover of T^d
 	V       float64
 	grid    []float64
 	nu      []float64 // ν(t_k) − ν(0)
@@ -51,12 +53,15 @@ type chainStep struct {
 	c0, c1, c2, a, b, v, sd, iv, lv []float64
 }
 
-func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64) (*mixtureChain, error) {
+// newMixtureParts returns the mixture part of a chain (no grid): the
+// component parameters, the law on R^d (cover) and the terminal law (law:
+// the same on R^d, the wrapped mixture on the torus).
+func newMixtureParts(q *Mixture, d int, torus bool) (*mixtureChain, error) {
 	law, err := q.law(d)
 	if err != nil {
 		return nil, err
 	}
-	c := &mixtureChain{d: d, product: q.Kind == Product, law: law, grid: grid,
+	c := &mixtureChain{d: d, product: q.Kind == Product, law: law, cover: law, torus: torus,
 		means: q.Means, vars: q.Variances}
 	c.k = len(q.Weights)
 	if c.product {
@@ -79,6 +84,20 @@ func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64)
 			c.logW = append(c.logW, math.Log(w/s))
 		}
 	}
+	if torus {
+		c.law = wrappedLaw{c}
+	}
+	return c, nil
+}
+
+// newMixtureChain returns the chain of q on the grid; torus selects the
+// chain on the universal cover of T^d (see wrappedLaw).
+func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64, torus bool) (*mixtureChain, error) {
+	c, err := newMixtureParts(q, d, torus)
+	if err != nil {
+		return nil, err
+	}
+	c.grid = grid
 	n0 := sch.Integral(grid[0])
 	c.V = sch.Integral(1) - n0
 	if grid[0] != 0 || grid[len(grid)-1] != 1 || !(c.V > 0) {

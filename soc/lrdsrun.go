@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // lrdsRun holds the buffers of batches of paths of the lrds chain
@@ -62,7 +63,7 @@ func (r *lrdsRun) frame(k int) []float64 {
 // run simulates the batch with control net (nil: u = 0) from the seed,
 // with per-particle PCG streams (seed, i), so the result does not depend
 // on workers, and adds the terminal term with target. It returns the
-// terminal states.
+// terminal states (on the torus, unwrapped: points of the cover).
 func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers int) ([]float64, error) {
 	c, B, d := r.c, r.B, r.c.d
 	K := len(c.grid) - 1
@@ -117,8 +118,19 @@ func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers i
 	xK := r.frame(K)
 	var bad atomic.Bool
 	parallelFor(B, workers, func(lo, hi int) {
+		var w []float64
+		if c.torus {
+			w = make([]float64, d)
+		}
 		for i := lo; i < hi; i++ {
 			xi := xK[i*d : (i+1)*d]
+			if c.torus {
+				// γ̃(y)/q̃(y) = γ(x)/q(x), x = wrap(y) (see wrappedLaw).
+				for j, v := range xi {
+					w[j] = manifold.TorusWrap(v)
+				}
+				xi = w
+			}
 			l := target.LogDensity(xi) - c.law.LogDensity(xi)
 			if math.IsNaN(l) {
 				l = math.Inf(-1)
@@ -146,7 +158,8 @@ func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers i
 // one forward and backward pass of the network over the K·B states.
 func (tr *trainer) lrdsLoss() (float64, error) {
 	if tr.lrun == nil {
-		c, err := newMixtureChain(tr.mix, tr.target.Dim(), tr.sch, tr.grid)
+		_, torus := tr.space.(manifold.Torus)
+		c, err := newMixtureChain(tr.mix, tr.target.Dim(), tr.sch, tr.grid, torus)
 		if err != nil {
 			return 0, err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 	"github.com/geosoc/geosoc/sampler"
 )
 
@@ -24,7 +25,8 @@ func (m *Model) lrdsChain() (*mixtureChain, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newMixtureChain(m.Mixture, m.Dim, sch, grid)
+	_, torus := m.space().(manifold.Torus)
+	return newMixtureChain(m.Mixture, m.Dim, sch, grid, torus)
 }
 
 // sampleLRDS is Sample for lrds models: n paths of the controlled mixture
@@ -56,7 +58,13 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 		rep.EUBO = s / float64(n)
 	}
 	finishReport(&rep, m, count, controlsde.Estimate(r.lw))
-	return sampler.Output{Samples: append([]float64(nil), xK...), N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
+	out := append([]float64(nil), xK...)
+	if c.torus {
+		for i, v := range out {
+			out[i] = manifold.TorusWrap(v)
+		}
+	}
+	return sampler.Output{Samples: out, N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
 }
 
 // lrdsForward returns the forward log-weights of n exact target samples
@@ -76,6 +84,18 @@ func lrdsForward(c *mixtureChain, net *Net, target controlsde.Target, smp exactS
 	rng := rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, 0xe0b0))
 	for i := range n {
 		smp.Sample(y[i*d:(i+1)*d], rng)
+	}
+	// On the torus the bridge ends at a lift of the sample to the cover,
+	// drawn from q̃ given its image (wrappedLaw.lift); the terminal term
+	// uses the sample itself.
+	xs := y
+	if c.torus {
+		xs = append([]float64(nil), y...)
+		wl := c.law.(wrappedLaw)
+		tmp := make([]float64, c.k)
+		for i := range n {
+			wl.lift(y[i*d:(i+1)*d], xs[i*d:(i+1)*d], tmp, rng)
+		}
 	}
 	x, nx := make([]float64, n*d), make([]float64, n*d)
 	u, t := make([]float64, n*d), make([]float64, n)
@@ -118,8 +138,8 @@ func lrdsForward(c *mixtureChain, net *Net, target controlsde.Target, smp exactS
 		x, nx = nx, x
 	}
 	for i := range n {
-		yi := y[i*d : (i+1)*d]
-		lw[i] += target.LogDensity(yi) - c.law.LogDensity(yi)
+		xi := xs[i*d : (i+1)*d]
+		lw[i] += target.LogDensity(xi) - c.law.LogDensity(xi)
 	}
 	return lw
 }

@@ -156,6 +156,13 @@ type RefineStats struct {
 // overshoot with few effective samples, and a law that drops a mode keeps
 // a perfect ESS while its E[Ẑ] = Z·coverage falls.
 func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
+	return refineMixture(q, target, d, false, n, rounds, emIters, minVar, rng)
+}
+
+// refineMixture is RefineMixture; with torus the draws are those of the
+// wrapped mixture on T^d, weighed by its density (wrappedLaw), and the EM
+// refits the mixture on R^d to the wrapped points.
+func refineMixture(q Mixture, target controlsde.Target, d int, torus bool, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
 	st := RefineStats{Best: -1}
 	if n < 2 || rounds < 0 || emIters < 1 {
 		return q, st, fmt.Errorf("%w: refine needs n ≥ 2 samples, rounds ≥ 0, EM iterations ≥ 1", ErrSettings)
@@ -173,10 +180,11 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 	r := make([]float64, n*k)
 	var laws []Mixture
 	for range rounds {
-		law, err := q.law(d)
+		parts, err := newMixtureParts(&q, d, torus)
 		if err != nil {
 			return q, st, err
 		}
+		law := parts.law
 		for j := range n {
 			xj := x[j*d : (j+1)*d]
 			law.Rand(xj, rng)

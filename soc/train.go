@@ -337,8 +337,8 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	}
 	if _, ok := space.(manifold.Euclidean); !ok {
 		switch {
-		case method == "lrds":
-			return nil, rep, 0, fmt.Errorf("%w: lrds runs on R^d only (its exact chain needs Gaussian transitions), have %s", ErrSettings, spaceName(space))
+		case method == "lrds" && !isTorus(space):
+			return nil, rep, 0, fmt.Errorf("%w: lrds runs on R^d and tori only (its exact chain needs Gaussian transitions on R^d or its cover), have %s", ErrSettings, spaceName(space))
 		case method == "adjoint" && !compactSpace(space):
 			return nil, rep, 0, fmt.Errorf("%w: adjoint needs R^%d or a compact space (sphere, SO(3), torus or a product), have %s", ErrSettings, d, spaceName(space))
 		}
@@ -565,6 +565,14 @@ func (tr *trainer) fitReference() error {
 			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
 		}
 	}
+	// On the torus the chains ran on the cover (the target is periodic);
+	// the mixture is fitted to their images in [−π, π)^d.
+	_, torus := tr.space.(manifold.Torus)
+	if torus {
+		for i, v := range x {
+			x[i] = manifold.TorusWrap(v)
+		}
+	}
 	fit := func(family string) (Mixture, RefineStats, error) {
 		var q Mixture
 		var err error
@@ -580,7 +588,7 @@ func (tr *trainer) fitReference() error {
 		if err != nil || tr.s.RefineRounds < 1 {
 			return q, RefineStats{Family: family}, err
 		}
-		q, st, err := RefineMixture(q, tr.count, d, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
+		q, st, err := refineMixture(q, tr.count, d, torus, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
 		st.Family = family
 		return q, st, err
 	}
@@ -607,4 +615,11 @@ func (tr *trainer) fitReference() error {
 	}
 	tr.mix = &q
 	return nil
+}
+
+// isTorus reports whether space is a torus T^n (lrds runs there on the
+// universal cover R^n).
+func isTorus(space manifold.Manifold) bool {
+	_, ok := space.(manifold.Torus)
+	return ok
 }

@@ -1,0 +1,175 @@
+package soc
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/geosoc/geosoc/manifold"
+)
+
+// lrds on the torus T^n runs its chain on the universal cover R^n. With q̃
+// the Gaussian mixture on R^n and wrap: R^n → [−π, π)^n, the terminal law
+// of wrap(Y₁) is the wrapped mixture
+//
+//	q(x) = Σ_{m ∈ Zⁿ} q̃(x + 2πm)   (density on [−π, π)^n),
+//
+// and the extension γ̃(y) = γ(wrap y) q̃(y)/q(wrap y) of the target to R^n
+// has the same normaliser Z (the images of a point share γ(x) in the
+// proportions q̃(y)/q(x)). So the Euclidean chain's path weight against
+// the path measure tilted to γ̃ is exact, and its terminal term is
+// γ̃(Y)/q̃(Y) = γ(x)/q(x), x = wrap(Y): nothing but the wrapped densities
+// is needed. The image sums are truncated to the images within 12
+// standard deviations of each component (the rest is below 1e-31 of the
+// sum).
+
+// wrappedLaw is the wrapped mixture q on T^n of a Gaussian mixture law on
+// R^n; it implements mixtureLaw on the torus (draws are wrapped).
+type wrappedLaw struct {
+	c *mixtureChain
+}
+
+// wrappedNormalLog returns log Σ_m N(x + 2πm; μ, s²) over the images
+// within 12 s of μ.
+func wrappedNormalLog(x, mu, s2 float64) float64 {
+	s := math.Sqrt(s2)
+	lo := math.Floor((mu - 12*s - x) / (2 * math.Pi))
+	hi := math.Ceil((mu + 12*s - x) / (2 * math.Pi))
+	m, sum := math.Inf(-1), 0.0
+	for k := lo; k <= hi; k++ {
+		e := x + 2*math.Pi*k - mu
+		l := -0.5 * e * e / s2
+		if l > m {
+			sum = sum*math.Exp(m-l) + 1
+			m = l
+		} else {
+			sum += math.Exp(l - m)
+		}
+	}
+	return m + math.Log(sum) - 0.5*math.Log(2*math.Pi*s2)
+}
+
+// LogDensity returns log q(wrap x).
+func (w wrappedLaw) LogDensity(x []float64) float64 {
+	c := w.c
+	if c.product {
+		var l float64
+		for i, xi := range x {
+			xi = manifold.TorusWrap(xi)
+			m, s := math.Inf(-1), 0.0
+			for j := range c.k {
+				lw, mu, s2 := c.comp(i, j)
+				v := lw + wrappedNormalLog(xi, mu, s2)
+				m, s, _ = lseScale(m, s, v)
+			}
+			l += m + math.Log(s)
+		}
+		return l
+	}
+	m, s := math.Inf(-1), 0.0
+	for j := range c.k {
+		lw, _, s2 := c.comp(0, j)
+		v := lw
+		for i, xi := range x {
+			_, mu, _ := c.comp(i, j)
+			v += wrappedNormalLog(manifold.TorusWrap(xi), mu, s2)
+		}
+		m, s, _ = lseScale(m, s, v)
+	}
+	return m + math.Log(s)
+}
+
+// GradLogDensity is not needed by lrds; it panics.
+func (w wrappedLaw) GradLogDensity(dst, x []float64) float64 {
+	panic("soc: wrappedLaw: no gradient")
+}
+
+// Rand writes a draw of q: a draw of q̃, wrapped.
+func (w wrappedLaw) Rand(dst []float64, rng *rand.Rand) {
+	w.c.cover.Rand(dst, rng)
+	for i, v := range dst {
+		dst[i] = manifold.TorusWrap(v)
+	}
+}
+
+// lift writes into y a draw of Y given wrap(Y) = x under q̃ (the lift of
+// the extension γ̃): for the product family each coordinate picks an
+// image x_i + 2πm with probability ∝ Σ_k w_ik N(x_i + 2πm; μ_ik, s_ik²);
+// for the isotropic family a component k is drawn with probability
+// ∝ w_k Π_i Σ_m N(x_i + 2πm; μ_ki, s_k²), then the images per coordinate
+// ∝ N(x_i + 2πm; μ_ki, s_k²). tmp holds K values.
+func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
+	c := w.c
+	image := func(xi float64, weight func(yi float64) float64, lo, hi float64) float64 {
+		var tot float64
+		for k := lo; k <= hi; k++ {
+			tot += weight(xi + 2*math.Pi*k)
+		}
+		u := rng.Float64() * tot
+		for k := lo; k <= hi; k++ {
+			if u -= weight(xi + 2*math.Pi*k); u < 0 {
+				return xi + 2*math.Pi*k
+			}
+		}
+		return xi + 2*math.Pi*hi
+	}
+	span := func(xi float64, comps func(j int) (float64, float64)) (float64, float64) {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for j := range c.k {
+			mu, s2 := comps(j)
+			s := math.Sqrt(s2)
+			lo = math.Min(lo, math.Floor((mu-12*s-xi)/(2*math.Pi)))
+			hi = math.Max(hi, math.Ceil((mu+12*s-xi)/(2*math.Pi)))
+		}
+		return lo, hi
+	}
+	if c.product {
+		for i, xi := range x {
+			xi = manifold.TorusWrap(xi)
+			comps := func(j int) (float64, float64) { _, mu, s2 := c.comp(i, j); return mu, s2 }
+			lo, hi := span(xi, comps)
+			y[i] = image(xi, func(yi float64) float64 {
+				var p float64
+				for j := range c.k {
+					lw, mu, s2 := c.comp(i, j)
+					e := yi - mu
+					p += math.Exp(lw-0.5*e*e/s2) / math.Sqrt(s2)
+				}
+				return p
+			}, lo, hi)
+		}
+		return
+	}
+	mx := math.Inf(-1)
+	for j := range c.k {
+		lw, _, s2 := c.comp(0, j)
+		tmp[j] = lw
+		for i, xi := range x {
+			_, mu, _ := c.comp(i, j)
+			tmp[j] += wrappedNormalLog(manifold.TorusWrap(xi), mu, s2)
+		}
+		mx = math.Max(mx, tmp[j])
+	}
+	var tot float64
+	for j := range c.k {
+		tmp[j] = math.Exp(tmp[j] - mx)
+		tot += tmp[j]
+	}
+	j := pickIndex(tmp[:c.k], rng.Float64()*tot)
+	_, _, s2 := c.comp(0, j)
+	for i, xi := range x {
+		xi = manifold.TorusWrap(xi)
+		_, mu, _ := c.comp(i, j)
+		lo, hi := span(xi, func(int) (float64, float64) { return mu, s2 })
+		y[i] = image(xi, func(yi float64) float64 { e := yi - mu; return math.Exp(-0.5 * e * e / s2) }, lo, hi)
+	}
+}
+
+// lseScale folds exp(v) into a running sum s·exp(m) and returns the factor
+// by which the terms so far were rescaled.
+func lseScale(m, s, v float64) (nm, ns, scale float64) {
+	if v <= m {
+		return m, s + math.Exp(v-m), 1
+	}
+	scale = math.Exp(m - v)
+	return v, s*scale + 1, scale
+}
