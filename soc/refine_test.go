@@ -262,5 +262,5 @@ func TestLRDSManifoldRejected(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = Train("lrds", tg, &Settings{Steps: 1})
 	require.ErrorIs(t, err, ErrSettings)
-	require.Contains(t, err.Error(), "R^d only")
+	require.Contains(t, err.Error(), "R^d and tori only")
 }
