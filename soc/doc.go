@@ -43,7 +43,8 @@
 //     shifts each step, X_{k+1} = Z_{k+1} + Δt u_θ(t_k, X_k), and is
 //     trained with the log-variance loss on the exact chain weights. This
 //     replaces the VP noising of the paper by the Brownian h-transform, for
-//     which the transitions are exact.
+//     which the transitions are exact. On tori the chain runs on the cover
+//     (see # Manifolds).
 
 // # Manifolds
 //
@@ -79,8 +80,14 @@
 // extent that it mixes over [0, 1]; the weights, and so log Ẑ, are exact
 // regardless (see heatBridge). On these spaces logvar also trains half of
 // each batch on paths resampled by their exact weights,
-// which corrects the mode weights the on-policy paths get wrong. lrds
-// needs R^d.
+// which corrects the mode weights the on-policy paths get wrong.
+//
+// lrds runs on R^d and on tori T^n. On T^n its chain runs on the universal
+// cover R^n, and the terminal law is the wrapped mixture
+// q(x) = Σ_m q̃(x + 2πm); with the extension γ̃(y) = γ(wrap y) q̃(y)/q(wrap y)
+// of the target, which has the same Z, the path weights stay exact and
+// their terminal term is γ(x)/q(x) (see wrappedLaw). It does not run on
+// spheres or SO(3), which have no such Gaussian cover.
 //
 // # Training
 //
