@@ -122,7 +122,8 @@ type Settings struct {
 	// Space is the state space; nil means the target's Space() when it has
 	// one (datasets.ManifoldTarget), R^Dim otherwise. logvar and adjoint
 	// also run on spheres, SO(3), tori and products of these (Brownian
-	// reference from the uniform law, see RefSpec); lrds runs on R^d and tori (on the universal cover, see wrappedLaw).
+	// reference from the uniform law, see RefSpec); lrds runs on R^d and
+	// on tori (on the universal cover, see wrappedLaw).
 	Space manifold.Manifold `json:"-"`
 	// Progress, when set, is called after every optimiser step with the
 	// number of steps done, the total and the step's loss (for a progress
