@@ -200,8 +200,9 @@ func (m *Model) Problem(target controlsde.Target) (controlsde.Problem, []float64
 //
 // (soc.md; exact for the discrete chain) and the report: log Ẑ, its
 // standard error, ELBO, ESS/N, EUBO (for targets with exact samples under
-// a Brownian reference on R^d: n exact samples through the reference
-// bridge, controlsde.ForwardLogWeights), the exact log Z where known, energy and
+// a Brownian reference: on R^d n exact samples through the reference
+// bridge, controlsde.ForwardLogWeights; on the compact spaces through the
+// reversed reference chain, manifoldForward), the exact log Z where known, energy and
 // gradient evaluations (training included) and the training and sampling
 // times. An lrds model samples its exact mixture chain instead (see the
 // package documentation; EUBO for any target with exact samples), with
@@ -241,6 +242,16 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 				return sampler.Output{}, rep, err
 			}
 			rep.EUBO = eubo
+		} else if compactSpace(m.space()) {
+			lw, err := manifoldForward(m, p.Control.(*Net), count, smp, n, seed)
+			if err != nil {
+				return sampler.Output{}, rep, err
+			}
+			var s float64
+			for _, v := range lw {
+				s += v / float64(n)
+			}
+			rep.EUBO = s
 		}
 	}
 	finishReport(&rep, m, count, res.Estimates)
