@@ -25,19 +25,7 @@ func W2Squared(x, y []float64, dim int) float64 {
 			return math.NaN()
 		}
 	}
-	c := make([]float64, n*n)
-	for i := range n {
-		xi := x[i*dim : (i+1)*dim]
-		for j := range n {
-			yj := y[j*dim : (j+1)*dim]
-			var s float64
-			for k, v := range xi {
-				r := v - yj[k]
-				s += r * r
-			}
-			c[i*n+j] = s
-		}
-	}
+	c := sqCosts(x, y, dim)
 	// Rows and columns are 1-based below; index 0 is the virtual start.
 	u := make([]float64, n+1)    // row potentials
 	v := make([]float64, n+1)    // column potentials

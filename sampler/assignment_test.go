@@ -21,21 +21,7 @@ func TestW2Squared(t *testing.T) {
 			for i := range x {
 				x[i], y[i] = rng.NormFloat64(), 2*rng.NormFloat64()
 			}
-			best := math.Inf(1)
-			p := make([]int, n)
-			for i := range p {
-				p[i] = i
-			}
-			permutations(p, 0, func(p []int) {
-				var s float64
-				for i, j := range p {
-					for k := range dim {
-						r := x[i*dim+k] - y[j*dim+k]
-						s += r * r
-					}
-				}
-				best = math.Min(best, s/float64(n))
-			})
+			best := bruteAssignment(x, y, dim)
 			require.InDelta(t, best, W2Squared(x, y, dim), 1e-12, "n %d dim %d", n, dim)
 		}
 	}

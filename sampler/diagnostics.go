@@ -230,19 +230,7 @@ func Sinkhorn(x, y []float64, dim int, eps float64, maxIter int, tol float64) (f
 	if !(eps > 0) || maxIter < 1 {
 		panic("sampler: Sinkhorn: need eps > 0 and maxIter ≥ 1")
 	}
-	c := make([]float64, n*m)
-	for i := range n {
-		xi := x[i*dim : (i+1)*dim]
-		for j := range m {
-			yj := y[j*dim : (j+1)*dim]
-			var s float64
-			for k := range xi {
-				r := xi[k] - yj[k]
-				s += r * r
-			}
-			c[i*m+j] = s
-		}
-	}
+	c := sqCosts(x, y, dim)
 	// Log-domain potentials for marginals a = 1/n, b = 1/m:
 	// P_ij = exp((f_i + g_j − C_ij)/ε).
 	f := make([]float64, n)
@@ -394,4 +382,24 @@ func FillDistances(r *Report, out Output, exact []float64, rng *rand.Rand) {
 		return
 	}
 	r.Sinkhorn = s
+}
+
+// sqCosts returns the n×m matrix of squared Euclidean distances
+// |x_i − y_j|² between the rows of x and y (row-major).
+func sqCosts(x, y []float64, dim int) []float64 {
+	n, m := len(x)/dim, len(y)/dim
+	c := make([]float64, n*m)
+	for i := range n {
+		xi := x[i*dim : (i+1)*dim]
+		for j := range m {
+			yj := y[j*dim : (j+1)*dim]
+			var s float64
+			for k := range xi {
+				r := xi[k] - yj[k]
+				s += r * r
+			}
+			c[i*m+j] = s
+		}
+	}
+	return c
 }
