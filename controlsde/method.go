@@ -40,11 +40,16 @@ func (w *worker) account(i int, x, u, xi []float64, st *stepInfo) {
 // ambient normal projected to T_XM, or the manifold's own RandTangent where
 // it has one (manifold.TangentRander: SO(3) and products). Path
 // weights: the controlled and reference steps are push-forwards by the same
-// map exp_X of Gaussians on T_XM with equal covariance, so the log ratio
-// ½|u|²Δt + u·ΔW is exact for the discrete chain (up to the mass beyond the
-// injectivity radius, of order exp(−π²/(2Δν)) on the sphere); the
+// map exp_X of Gaussians on T_XM with equal covariance, so ½|u|²Δt + u·ΔW
+// is the exact log Radon–Nikodym derivative of the drawn tangent
+// increments (not the ratio of the state transition densities when a step
+// can wrap past the injectivity radius, whose mass is of order
+// exp(−π²/(2Δν)) on the sphere; the estimators need the former). The
 // reference marginal in g is the continuous one, so weights carry an O(Δt)
-// bias on curved manifolds and for OU references (use Exact there).
+// bias on curved manifolds and for OU references (use Exact there), except
+// where the chain's marginal equals it: Brownian motion from the uniform
+// law on spheres, SO(3), tori and their products, whose geodesic random
+// walk keeps the uniform law (package soc relies on this).
 type EulerMaruyama struct{}
 
 func (EulerMaruyama) prepare(p *Problem) error { return nil }

@@ -38,7 +38,8 @@ import (
 //
 //	u_θ(t, x) = P_x NN_θ(t, x)_{1…d} + c_θ(t, x) · clip(∇ log γ(x)),
 //
-// clip(v) = v·min(1, GradClip/|v|) (∇ log γ is already tangent). Each
+// clip(v) = v·min(1, GradClip/|v|), |v| the ambient Euclidean norm (√2
+// times the Riemannian norm on SO(3)); ∇ log γ is already tangent. Each
 // evaluation costs one gradient evaluation of the target per point. The
 // backward pass gives ∂L/∂NN_{1…d} = P_x δ and ∂L/∂c = δ·clip(∇ log γ);
 // the input gradient of Backward then omits the path through ∇ log γ(x)
@@ -73,7 +74,7 @@ type Net struct {
 	Base controlsde.Control
 
 	// Grad, when not nil, is the target whose clipped gradient the gate
-	// multiplies; GradClip bounds its norm.
+	// multiplies; GradClip bounds its ambient Euclidean norm.
 	Grad     controlsde.Target
 	GradClip float64
 

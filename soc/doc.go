@@ -71,8 +71,9 @@
 // times, and regresses u_θ(t, X_t) onto
 // −σ̄·Γ∇g(X₁) (σ̄ the root-mean-square σ of the grid step), ∇g = −∇log γ,
 // with Γ the identity on T^n and the right
-// translation V ↦ V X₁ᵀX_t on SO(3) (both exact: ∇ of the value function
-// is the conditional mean of Γ∇g(X₁)) and parallel transport along the
+// translation V ↦ V X₁ᵀX_t on SO(3) (both exact for the continuous-time
+// reference: ∇ of the value function is the conditional mean of
+// Γ∇g(X₁)) and parallel transport along the
 // geodesic times the Ricci damping e^{−(d−2)τ/2} on S^{d−1} (an
 // approximation of the damped stochastic parallel transport of the exact
 // Bismut formula). The fixed point is the optimal control only when the

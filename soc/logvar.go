@@ -138,7 +138,9 @@ func (tr *trainer) resamplePaths(traj, term, lw []float64) ([]float64, []float64
 		tr.idx = make([]int, h)
 	}
 	idx := tr.idx[:h]
-	systematicIndex(idx, lw[:h], tr.rng.Float64())
+	if !systematicIndex(idx, lw[:h], tr.rng.Float64()) {
+		return traj, term // no usable weights: keep the paths on-policy
+	}
 	tr.rtraj, tr.rterm = grow(tr.rtraj, len(traj)), grow(tr.rterm, B)
 	copy(tr.rtraj, traj)
 	copy(tr.rterm, term)

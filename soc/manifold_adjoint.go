@@ -65,7 +65,9 @@ import (
 // from the exact bridge. When the buffer holds γ/Z, π is the (X_t, X₁) law of the
 // reference path measure tilted by e^{−g(X₁)}, whose conditional of X₁
 // given X_t is that of the optimal h-transform, so the minimiser is the
-// optimal control u* = −σ∇V (exactly on T^n and SO(3)).
+// optimal control u* = −σ∇V of the continuous-time reference (exactly on
+// T^n and SO(3); the simulated chain is discrete, and on SO(3) its K-step
+// random walk is not exactly the heat kernel).
 //
 // # What is approximate
 //
@@ -283,20 +285,25 @@ func (tr *trainer) refillManifold() error {
 		return fmt.Errorf("%w: every buffer weight is zero at step %d", ErrDiverged, tr.step)
 	}
 	tr.buf, tr.adj = grow(tr.buf, n*d), grow(tr.adj, n*d)
-	systematic(tr.buf, tr.adj, x, adj, lw, d, tr.rng.Float64())
+	if !systematic(tr.buf, tr.adj, x, adj, lw, d, tr.rng.Float64()) {
+		return fmt.Errorf("%w: the buffer weights are not finite at step %d", ErrDiverged, tr.step)
+	}
 	return nil
 }
 
 // systematic resamples the rows of (x, a) (n rows of d values each) with
 // probabilities ∝ exp(lw_i) by systematic resampling with the uniform u
-// (systematicIndex) into (dstX, dstA).
-func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) {
+// (systematicIndex) into (dstX, dstA); false when the weights allow none.
+func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) bool {
 	idx := make([]int, len(lw))
-	systematicIndex(idx, lw, u)
+	if !systematicIndex(idx, lw, u) {
+		return false
+	}
 	for j, i := range idx {
 		copy(dstX[j*d:(j+1)*d], x[i*d:(i+1)*d])
 		copy(dstA[j*d:(j+1)*d], a[i*d:(i+1)*d])
 	}
+	return true
 }
 
 // systematicIndex writes the systematic resampling of n = len(lw) indices
@@ -304,13 +311,34 @@ func systematic(dstX, dstA, x, a, lw []float64, d int, u float64) {
 // i whose cumulative-probability interval contains (j + u)/n, so index i
 // appears ⌊n p_i⌋ or ⌈n p_i⌉ times (Kitagawa 1996; Douc, Cappé & Moulines
 // 2005).
-func systematicIndex(idx []int, lw []float64, u float64) {
+//
+// NaN log-weights count as −Inf. It reports false, writing nothing, when no
+// weight is positive and finite (all −Inf, or a +Inf), so callers can keep
+// their paths instead of collapsing onto one.
+func systematicIndex(idx []int, lw []float64, u float64) bool {
 	n := len(lw)
-	m := controlsde.LogSumExp(lw)
+	m := math.Inf(-1)
+	for _, v := range lw {
+		if v > m { // NaN never compares greater
+			m = v
+		}
+	}
+	if math.IsInf(m, 0) {
+		return false
+	}
+	var tot float64
+	for _, v := range lw {
+		if !math.IsNaN(v) {
+			tot += math.Exp(v - m)
+		}
+	}
+	m += math.Log(tot)
 	var c float64
 	j := 0
 	for i := range n {
-		c += math.Exp(lw[i] - m)
+		if !math.IsNaN(lw[i]) {
+			c += math.Exp(lw[i] - m)
+		}
 		for j < n && (float64(j)+u)/float64(n) < c {
 			idx[j] = i
 			j++
@@ -319,6 +347,7 @@ func systematicIndex(idx []int, lw []float64, u float64) {
 	for ; j < n; j++ { // rounding: the cumulative sum ended just below 1
 		idx[j] = n - 1
 	}
+	return true
 }
 
 // manifoldAdjointLoss adds the gradient of the manifold Adjoint Sampling

@@ -43,9 +43,14 @@ type spacer interface {
 // So the reference chain started from μ has marginal μ at every grid
 // time, p_ref,1 = μ = 1/Vol(M) exactly for the discrete chain, and the
 // engine's terminal cost g = log(1/Vol) − log γ (controlsde.Reference.
-// Marginal, uniform case) is exact for the chain; with the exact Gaussian
-// ratio of the controlled and reference steps on the tangent increments,
-// the path weights of Sample are exact at any step size.
+// Marginal, uniform case) is exact for the chain; the controlled and
+// reference steps push Gaussian tangent increments of equal covariance
+// through the same map, so the Radon–Nikodym derivative of the drawn
+// increments (exp(−½|u|²Δt − u·ΔW) per step) makes the path weights of
+// Sample exact at any step size. (It is not the ratio of the state
+// transition densities when a step can wrap past the injectivity radius;
+// the log-variance loss and the EUBO, which recover the increments with
+// Log, need steps inside that radius: see coarseSteps.)
 // TestUniformInvariance checks the consequences on S², SO(3) and T⁴.
 func compactSpace(m manifold.Manifold) bool {
 	switch s := m.(type) {

@@ -242,6 +242,8 @@ func Sample(m *Model, target Target, n int, seed uint64) (sampler.Output, sample
 				return sampler.Output{}, rep, err
 			}
 			rep.EUBO = eubo
+		} else if compactSpace(m.space()) && coarseSteps(m.space(), p.Reference.Sigma, grid) {
+			rep.Warnings = append(rep.Warnings, "EUBO skipped: the reference steps are too coarse for the reversed chain's weights (see coarseSteps)")
 		} else if compactSpace(m.space()) {
 			lw, err := manifoldForward(m, p.Control.(*Net), count, smp, n, seed)
 			if err != nil {

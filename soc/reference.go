@@ -60,8 +60,9 @@ func (s ScheduleSpec) Schedule() (controlsde.Schedule, error) {
 // (controlsde.EulerMaruyama): the uniform law is invariant under the
 // isotropic geodesic random-walk step (see compactSpace for the argument
 // on each space), so p_ref,t is uniform for the discrete chain too and,
-// the transition ratio of controlsde being exact for that chain, the path
-// weights are exact.
+// controlsde's weight being the exact Radon–Nikodym derivative of the
+// drawn tangent increments, the path weights are exact (see compactSpace
+// for the limit of the log-variance loss on coarse grids).
 type RefSpec struct {
 	Kind     string       `json:"kind"`
 	Sigma    ScheduleSpec `json:"sigma"`

@@ -3,6 +3,7 @@ package soc
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -98,15 +99,17 @@ func TestLRDSTorus(t *testing.T) {
 }
 
 // TestManifoldEUBO checks the forward path weights of the EUBO on the
-// compact spaces for logvar models trained briefly on vmf-s2 and
-// igso3-mix: E[1/w] = 1/Z through the reversed reference chain (log mean
-// e^{−log w} = −log Z within 4 delta-method SE, n = 20000; the EUBO gap
-// of these controls is about 0.9, so 1/w is skewed and the estimate runs
-// low by about one SE: measured −0.022 ± 0.026 and −0.045 ± 0.026; with
-// n = 10⁵ on vmf-s2 three seeds gave −0.007, 0.007, −0.022, each ± 0.012),
-// and EUBO ≥ log Z.
+// compact spaces for a logvar model trained briefly on vmf-s2: E[1/w] =
+// 1/Z through the reversed reference chain (log mean e^{−log w} = −log Z
+// within 4 delta-method SE, n = 20000; the EUBO gap of this control is
+// about 0.9, so 1/w is skewed and the estimate runs low by about one SE:
+// measured −0.022 ± 0.026; with n = 10⁵ three seeds gave −0.007, 0.007,
+// −0.022, each ± 0.012), and EUBO ≥ log Z. igso3-mix is not used: there
+// Var(1/w) is about 8.5e3 even at zero control (review measurement), so
+// the delta-method SE means nothing; on vonmises-t4 the briefly trained
+// control leaves an EUBO gap of 2.6 and an SE of 0.36, too weak a test.
 func TestManifoldEUBO(t *testing.T) {
-	for _, name := range []string{"vmf-s2", "igso3-mix"} {
+	for _, name := range []string{"vmf-s2"} {
 		t.Run(name, func(t *testing.T) {
 			tg, err := datasets.Lookup(name)
 			require.NoError(t, err)
@@ -124,4 +127,29 @@ func TestManifoldEUBO(t *testing.T) {
 			require.False(t, math.IsNaN(rep.EUBO), "Sample reports the EUBO")
 		})
 	}
+}
+
+// TestManifoldEUBOCoarse: on a grid whose steps can leave the injectivity
+// radius (σ = 2.5, 3 steps on S²: √Δν = 1.44) Sample skips the EUBO with a
+// warning instead of reporting a biased one (the review measured −0.33 ±
+// 0.02 for log E[1/w] + log Z there).
+func TestManifoldEUBOCoarse(t *testing.T) {
+	tg, err := datasets.Lookup("vmf-s2")
+	require.NoError(t, err)
+	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 2.5}, Steps: 3}
+	m, _, err := Train("logvar", tg, &Settings{Steps: 2, Batch: 16, Hidden: []int{8}, Reference: ref, Seed: 1})
+	require.NoError(t, err)
+	_, rep, err := Sample(m, tg, 200, 1)
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(rep.EUBO))
+	require.Contains(t, strings.Join(rep.Warnings, "\n"), "EUBO skipped")
+}
+
+func TestSystematicIndexNonFinite(t *testing.T) {
+	idx := make([]int, 4)
+	require.False(t, systematicIndex(idx, []float64{math.Inf(-1), math.Inf(-1), math.NaN(), math.Inf(-1)}, 0.5))
+	require.False(t, systematicIndex(idx, []float64{0, math.Inf(1), 0, 0}, 0.5))
+	// A NaN weight counts as zero: the rest is resampled.
+	require.True(t, systematicIndex(idx, []float64{0, math.NaN(), 0, math.Inf(-1)}, 0.5))
+	require.Equal(t, []int{0, 0, 2, 2}, idx)
 }
