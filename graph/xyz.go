@@ -250,21 +250,7 @@ func PerceiveBonds(m *Molecule, conf []r3.Vec) {
 			}
 		}
 	}
-	// Missing valence per atom.
-	free := make([]int, n)
-	for i, a := range m.Atoms {
-		vals := elements[a.Element].valences
-		if a.Element == 1 || vals == nil {
-			continue
-		}
-		d := len(m.adj[i])
-		for _, v := range vals {
-			if v >= d {
-				free[i] = v - d
-				break
-			}
-		}
-	}
+	free := freeValences(m)
 	// Multiple bonds only between unsaturated atoms with room. c[i] counts
 	// the neighbours j of i with free[j] > 0 over bonds below triple; the
 	// next atom raised is the one with the smallest c[i] > 0 (lowest index
@@ -374,4 +360,25 @@ func (h *pairHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// freeValences returns the missing valence of each atom of m: the smallest
+// allowed valence of its element not below its degree, minus the degree
+// (0 for hydrogen and for elements without listed valences).
+func freeValences(m *Molecule) []int {
+	free := make([]int, len(m.Atoms))
+	for i, a := range m.Atoms {
+		vals := elements[a.Element].valences
+		if a.Element == 1 || vals == nil {
+			continue
+		}
+		d := len(m.adj[i])
+		for _, v := range vals {
+			if v >= d {
+				free[i] = v - d
+				break
+			}
+		}
+	}
+	return free
 }

@@ -144,20 +144,7 @@ func TestXYZCoincidentAtoms(t *testing.T) {
 // bruteOrders is the original O(n · bonds) bond-order loop of
 // PerceiveBonds, kept as the reference for the heap version.
 func bruteOrders(m *Molecule) {
-	free := make([]int, len(m.Atoms))
-	for i, a := range m.Atoms {
-		vals := elements[a.Element].valences
-		if a.Element == 1 || vals == nil {
-			continue
-		}
-		d := len(m.adj[i])
-		for _, v := range vals {
-			if v >= d {
-				free[i] = v - d
-				break
-			}
-		}
-	}
+	free := freeValences(m)
 	for {
 		best, bestN := -1, 1<<62
 		for i := range m.Atoms {
