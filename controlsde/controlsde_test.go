@@ -584,23 +584,7 @@ func TestForwardLogWeightsOracles(t *testing.T) {
 		}
 	})
 	t.Run("vp", func(t *testing.T) {
-		sch := LinearBeta{Min: 0.1, Max: 4}
-		x0 := []float64{1, -0.5}
-		b := []float64{0.7, 1.2}
-		const n, logZ = 8, -0.4
-		nuT := sch.Integral(1)
-		aT := math.Exp(-nuT / 2)
-		vT := 1 - aT*aT
-		gm, err := NewGaussianMixture([]float64{1}, []float64{aT*x0[0] + vT*b[0], aT*x0[1] + vT*b[1]}, []float64{vT}, logZ)
-		require.NoError(t, err)
-		grid := UniformGrid(n, 0, 1)
-		ctrl := ControlFunc{Dim: 2, F: func(dst []float64, tt float64, x []float64) {
-			k := int(math.Round(tt * n))
-			c := -math.Expm1(-(sch.Integral(grid[k+1]) - sch.Integral(grid[k])))
-			f := math.Sqrt(c/(grid[k+1]-grid[k])) * math.Exp(-(nuT-sch.Integral(grid[k+1]))/2)
-			dst[0], dst[1] = f*b[0], f*b[1]
-		}}
-		p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2), Sigma: sch, OUVariance: 1, Start: x0}, Control: ctrl, Target: gm}
+		p, grid, gm, logZ := tiltedVPOracle(t)
 		samples := make([]float64, 2*200)
 		for i := 0; i < 200; i++ {
 			gm.Rand(samples[2*i:2*i+2], rng)
@@ -716,17 +700,12 @@ func TestEstimate(t *testing.T) {
 
 type atomicInt = atomic.Int64
 
-func TestOracleExactForTiltedVP(t *testing.T) {
-	// VP reference dX = −½β X dt + √β dW (linear β, OUVariance 1) from a
-	// fixed x₀, exact exponential steps X' = aX + √c(u√Δt + ξ). For the
-	// target γ = Z·N(m_T + v_T b, v_T I), i.e. the reference marginal
-	// N(m_T, v_T I) tilted by exp(b·x), the optimal discrete kernel is
-	// N(a x + c A_{k+1} b, c I) with A(t) = exp(−(ν(T) − ν(t))/2), a mean
-	// shift of the reference kernel: u_k = √(c_k/Δt) A(t_{k+1}) b. With it
-	// every path weight is Z to rounding, which checks the discrete
-	// transition-density ratio of the Exact scheme (soc.md) at a coarse
-	// grid (8 steps).
-	const zeroVarTol = 1e-9
+// tiltedVPOracle returns the problem of TestOracleExactForTiltedVP (see
+// there): the VP reference from x₀ on an 8-step grid, the target
+// γ = Z·N(m_T + v_T b, v_T I) and its optimal discrete control for the
+// Exact scheme, with the grid, the target and log Z.
+func tiltedVPOracle(t *testing.T) (Problem, []float64, *GaussianMixture, float64) {
+	t.Helper()
 	sch := LinearBeta{Min: 0.1, Max: 4}
 	x0 := []float64{1, -0.5}
 	b := []float64{0.7, 1.2}
@@ -747,6 +726,21 @@ func TestOracleExactForTiltedVP(t *testing.T) {
 		dst[0], dst[1] = f*b[0], f*b[1]
 	}}
 	p := Problem{Reference: Reference{Space: manifold.NewEuclidean(2), Sigma: sch, OUVariance: 1, Start: x0}, Control: ctrl, Target: gm}
+	return p, grid, gm, logZ
+}
+
+func TestOracleExactForTiltedVP(t *testing.T) {
+	// VP reference dX = −½β X dt + √β dW (linear β, OUVariance 1) from a
+	// fixed x₀, exact exponential steps X' = aX + √c(u√Δt + ξ). For the
+	// target γ = Z·N(m_T + v_T b, v_T I), i.e. the reference marginal
+	// N(m_T, v_T I) tilted by exp(b·x), the optimal discrete kernel is
+	// N(a x + c A_{k+1} b, c I) with A(t) = exp(−(ν(T) − ν(t))/2), a mean
+	// shift of the reference kernel: u_k = √(c_k/Δt) A(t_{k+1}) b. With it
+	// every path weight is Z to rounding, which checks the discrete
+	// transition-density ratio of the Exact scheme (soc.md) at a coarse
+	// grid (8 steps).
+	const zeroVarTol = 1e-9
+	p, grid, _, logZ := tiltedVPOracle(t)
 	r, err := Simulate(p, &Settings{Grid: grid, Particles: 300, Seed: 9}, Exact{})
 	require.NoError(t, err)
 	for i, lw := range r.LogWeight {
