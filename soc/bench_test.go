@@ -93,7 +93,7 @@ func BenchmarkLRDSChain(b *testing.B) {
 		q.Variances = append(q.Variances, 0.05+rng.Float64())
 	}
 	sch := controlsde.Constant{S: 2}
-	c, err := newMixtureChain(&q, d, sch, controlsde.UniformGrid(steps, 0, 1), false)
+	c, err := newMixtureChain(&q, d, sch, controlsde.UniformGrid(steps, 0, 1), flatCover)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -35,9 +35,10 @@ type mixtureChain struct {
 	logW    []float64  // isotropic: K; product: d·K (i·K + c)
 	means   []float64  // isotropic: K·d (c·d + i); product: d·K
 	vars    []float64  // isotropic: K; product: d·K
-	law     mixtureLaw // terminal law: q on R^d, the wrapped q on the torus
+	law     mixtureLaw // terminal law: q on R^d, or π_* q on the space (cov)
 	cover   mixtureLaw // q on R^d
-	torus   bool       // the chain runs on the universal cover of T^d
+	cov     coverLaw   // nil on R^d; else the map onto the space (cover.go)
+	md      int        // ambient dimension of the space (d on R^d)
 	V       float64
 	grid    []float64
 	nu      []float64 // ν(t_k) − ν(0)
@@ -53,15 +54,19 @@ type chainStep struct {
 	c0, c1, c2, a, b, v, sd, iv, lv []float64
 }
 
-// newMixtureParts returns the mixture part of a chain (no grid): the
-// component parameters, the law on R^d (cover) and the terminal law (law:
-// the same on R^d, the wrapped mixture on the torus).
-func newMixtureParts(q *Mixture, d int, torus bool) (*mixtureChain, error) {
+// newMixtureParts returns the mixture part of a chain on R^d (no grid):
+// the component parameters, the law on R^d (cover) and the terminal law
+// on the space of kind (law: the same on R^d, its pushforward otherwise;
+// see cover.go).
+func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	law, err := q.law(d)
 	if err != nil {
 		return nil, err
 	}
-	c := &mixtureChain{d: d, product: q.Kind == Product, law: law, cover: law, torus: torus,
+	if (kind == sphereCover || kind == so3Cover) && q.Kind != Isotropic {
+		return nil, fmt.Errorf("%w: lrds on spheres and SO(3) needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
+	}
+	c := &mixtureChain{d: d, md: d, product: q.Kind == Product, law: law, cover: law,
 		means: q.Means, vars: q.Variances}
 	c.k = len(q.Weights)
 	if c.product {
@@ -84,16 +89,25 @@ func newMixtureParts(q *Mixture, d int, torus bool) (*mixtureChain, error) {
 			c.logW = append(c.logW, math.Log(w/s))
 		}
 	}
-	if torus {
-		c.law = wrappedLaw{c}
+	switch kind {
+	case torusCover:
+		c.cov = wrappedLaw{c}
+	case sphereCover:
+		c.cov = projLaw{c: c}
+	case so3Cover:
+		c.cov = projLaw{c: c, so3: true}
+		c.md = 9
+	}
+	if c.cov != nil {
+		c.law = c.cov
 	}
 	return c, nil
 }
 
-// newMixtureChain returns the chain of q on the grid; torus selects the
-// chain on the universal cover of T^d (see wrappedLaw).
-func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64, torus bool) (*mixtureChain, error) {
-	c, err := newMixtureParts(q, d, torus)
+// newMixtureChain returns the chain of q on R^d on the grid; kind selects
+// the space it is carried to (see cover.go).
+func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64, kind coverKind) (*mixtureChain, error) {
+	c, err := newMixtureParts(q, d, kind)
 	if err != nil {
 		return nil, err
 	}

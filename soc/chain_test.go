@@ -21,7 +21,7 @@ func testChains(t *testing.T) map[string]*mixtureChain {
 	prod := &Mixture{Kind: Product, Weights: []float64{0.8, 0.2, 0.5, 0.5}, Means: []float64{1.6, -1.7, 0.3, -0.2}, Variances: []float64{0.05, 0.07, 1, 0.3}}
 	out := map[string]*mixtureChain{}
 	for name, q := range map[string]*Mixture{"isotropic": iso, "product": prod} {
-		c, err := newMixtureChain(q, 2, sch, grid, false)
+		c, err := newMixtureChain(q, 2, sch, grid, flatCover)
 		require.NoError(t, err)
 		out[name] = c
 	}

@@ -83,12 +83,17 @@
 // each batch on paths resampled by their exact weights,
 // which corrects the mode weights the on-policy paths get wrong.
 //
-// lrds runs on R^d and on tori T^n. On T^n its chain runs on the universal
-// cover R^n, and the terminal law is the wrapped mixture
-// q(x) = Σ_m q̃(x + 2πm); with the extension γ̃(y) = γ(wrap y) q̃(y)/q(wrap y)
+// lrds runs on R^d, on tori T^n, on spheres S^{D−1} and on SO(3). Off R^d
+// its chain runs on R^D and a map π carries it to the space: on T^n the
+// wrapping of the universal cover R^n (terminal law the wrapped mixture
+// q(x) = Σ_m q̃(x + 2πm)), on S^{D−1} the radial projection y/|y| (the
+// projected-normal mixture, q(u) = ∫₀^∞ r^{D−1} q̃(ru) dr in closed form),
+// on SO(3) the rotation of the unit quaternion y/|y| ∈ S³ (q(R) =
+// (q_{S³}(u) + q_{S³}(−u))/8). With the extension γ̃(y) = γ(π y) q̃(y)/q(π y)
 // of the target, which has the same Z, the path weights stay exact and
-// their terminal term is γ(x)/q(x) (see wrappedLaw). It does not run on
-// spheres or SO(3), which have no such Gaussian cover.
+// their terminal term is γ(x)/q(x) (see cover.go). On spheres and SO(3)
+// the reference is fitted to SMC samples on the manifold and uses the
+// isotropic family only.
 //
 // # Training
 //

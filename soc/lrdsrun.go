@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/geosoc/geosoc/controlsde"
-	"github.com/geosoc/geosoc/manifold"
 )
 
 // lrdsRun holds the buffers of batches of paths of the lrds chain
@@ -63,7 +62,8 @@ func (r *lrdsRun) frame(k int) []float64 {
 // run simulates the batch with control net (nil: u = 0) from the seed,
 // with per-particle PCG streams (seed, i), so the result does not depend
 // on workers, and adds the terminal term with target. It returns the
-// terminal states (on the torus, unwrapped: points of the cover).
+// terminal states of the chain on R^d (off R^d, points of the cover; see
+// cover.go).
 func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers int) ([]float64, error) {
 	c, B, d := r.c, r.B, r.c.d
 	K := len(c.grid) - 1
@@ -119,16 +119,14 @@ func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers i
 	var bad atomic.Bool
 	parallelFor(B, workers, func(lo, hi int) {
 		var w []float64
-		if c.torus {
-			w = make([]float64, d)
+		if c.cov != nil {
+			w = make([]float64, c.md)
 		}
 		for i := lo; i < hi; i++ {
 			xi := xK[i*d : (i+1)*d]
-			if c.torus {
-				// γ̃(y)/q̃(y) = γ(x)/q(x), x = wrap(y) (see wrappedLaw).
-				for j, v := range xi {
-					w[j] = manifold.TorusWrap(v)
-				}
+			if c.cov != nil {
+				// γ̃(y)/q̃(y) = γ(x)/q(x), x = π(y) (see cover.go).
+				c.cov.project(w, xi)
 				xi = w
 			}
 			l := target.LogDensity(xi) - c.law.LogDensity(xi)
@@ -158,8 +156,11 @@ func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers i
 // one forward and backward pass of the network over the K·B states.
 func (tr *trainer) lrdsLoss() (float64, error) {
 	if tr.lrun == nil {
-		_, torus := tr.space.(manifold.Torus)
-		c, err := newMixtureChain(tr.mix, tr.target.Dim(), tr.sch, tr.grid, torus)
+		kind, D, err := chainGeometry(tr.space)
+		if err != nil {
+			return 0, err
+		}
+		c, err := newMixtureChain(tr.mix, D, tr.sch, tr.grid, kind)
 		if err != nil {
 			return 0, err
 		}

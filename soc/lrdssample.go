@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/geosoc/geosoc/controlsde"
-	"github.com/geosoc/geosoc/manifold"
 	"github.com/geosoc/geosoc/sampler"
 )
 
@@ -25,8 +24,11 @@ func (m *Model) lrdsChain() (*mixtureChain, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, torus := m.space().(manifold.Torus)
-	return newMixtureChain(m.Mixture, m.Dim, sch, grid, torus)
+	kind, D, err := chainGeometry(m.space())
+	if err != nil {
+		return nil, err
+	}
+	return newMixtureChain(m.Mixture, D, sch, grid, kind)
 }
 
 // sampleLRDS is Sample for lrds models: n paths of the controlled mixture
@@ -58,11 +60,14 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 		rep.EUBO = s / float64(n)
 	}
 	finishReport(&rep, m, count, controlsde.Estimate(r.lw))
-	out := append([]float64(nil), xK...)
-	if c.torus {
-		for i, v := range out {
-			out[i] = manifold.TorusWrap(v)
+	out := xK
+	if c.cov != nil {
+		out = make([]float64, n*c.md)
+		for i := range n {
+			c.cov.project(out[i*c.md:(i+1)*c.md], xK[i*c.d:(i+1)*c.d])
 		}
+	} else {
+		out = append([]float64(nil), xK...)
 	}
 	return sampler.Output{Samples: out, N: n, Dim: m.Dim, LogWeights: r.lw}, rep, nil
 }
@@ -80,21 +85,20 @@ func sampleLRDS(m *Model, target Target, count *sampler.Counting, n int, seed ui
 // Streams derive from seed and are disjoint from those of Sample's paths.
 func lrdsForward(c *mixtureChain, net *Net, target controlsde.Target, smp exactSampler, n int, seed uint64, workers int) []float64 {
 	d, K := c.d, len(c.grid)-1
-	y := make([]float64, n*d)
+	xs := make([]float64, n*c.md)
 	rng := rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, 0xe0b0))
 	for i := range n {
-		smp.Sample(y[i*d:(i+1)*d], rng)
+		smp.Sample(xs[i*c.md:(i+1)*c.md], rng)
 	}
-	// On the torus the bridge ends at a lift of the sample to the cover,
-	// drawn from q̃ given its image (wrappedLaw.lift); the terminal term
+	// Off R^d the bridge ends at a lift y of the sample to the chain's
+	// R^d, drawn from q̃ given its image (coverLaw.lift); the terminal term
 	// uses the sample itself.
-	xs := y
-	if c.torus {
-		xs = append([]float64(nil), y...)
-		wl := c.law.(wrappedLaw)
-		tmp := make([]float64, c.k)
+	y := xs
+	if c.cov != nil {
+		y = make([]float64, n*d)
+		tmp := make([]float64, 2*c.k)
 		for i := range n {
-			wl.lift(y[i*d:(i+1)*d], xs[i*d:(i+1)*d], tmp, rng)
+			c.cov.lift(y[i*d:(i+1)*d], xs[i*c.md:(i+1)*c.md], tmp, rng)
 		}
 	}
 	x, nx := make([]float64, n*d), make([]float64, n*d)
@@ -138,7 +142,7 @@ func lrdsForward(c *mixtureChain, net *Net, target controlsde.Target, smp exactS
 		x, nx = nx, x
 	}
 	for i := range n {
-		xi := xs[i*d : (i+1)*d]
+		xi := xs[i*c.md : (i+1)*c.md]
 		lw[i] += target.LogDensity(xi) - c.law.LogDensity(xi)
 	}
 	return lw

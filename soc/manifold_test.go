@@ -345,7 +345,7 @@ func TestManifoldCLIPath(t *testing.T) {
 	for i := range a.N {
 		require.Less(t, manifold.NewSO3().Residual(a.Samples[i*9:(i+1)*9]), 1e-8)
 	}
-	_, _, err = Train("lrds", tg, &Settings{Steps: 3, Seed: 1})
+	_, _, err = Train("lrds", tg, &Settings{Steps: 3, Seed: 1, Family: Product})
 	require.ErrorIs(t, err, ErrSettings)
 	_, _, err = Train("logvar", tg, &Settings{Steps: 3, Reference: &RefSpec{Kind: "vp", Variance: 1, Sigma: ScheduleSpec{Kind: "linear", A: 0.1, B: 5}, Steps: 8}})
 	require.ErrorIs(t, err, ErrSettings)

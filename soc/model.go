@@ -74,16 +74,22 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	}
 	dim, _ := f.Training["dim"].(float64)
 	m.Dim = int(dim)
-	if m.Dim < 1 || float64(m.Dim) != dim || (f.Arch.Out != m.Dim && f.Arch.Out != m.Dim+1) {
-		return nil, fmt.Errorf("%w: dimension %v does not match the network %d→%d", ErrModel, f.Training["dim"], f.Arch.In, f.Arch.Out)
+	if m.Dim < 1 || float64(m.Dim) != dim {
+		return nil, fmt.Errorf("%w: dimension %v", ErrModel, f.Training["dim"])
 	}
 	m.Space, _ = f.Training["space"].(string)
 	space, err := controlsde.ParseSpace(m.Space)
 	if err != nil || space.AmbientDim() != m.Dim {
 		return nil, fmt.Errorf("%w: space %q for dimension %d", ErrModel, m.Space, m.Dim)
 	}
-	if f.Arch.In != InputDim(space) {
-		return nil, fmt.Errorf("%w: network input %d does not match space %q (want %d)", ErrModel, f.Arch.In, m.Space, InputDim(space))
+	// The network acts on netSpace (the chain's R^D for lrds on spheres
+	// and SO(3)).
+	ns := netSpace(m.Method, space)
+	if nd := ns.AmbientDim(); f.Arch.Out != nd && f.Arch.Out != nd+1 {
+		return nil, fmt.Errorf("%w: dimension %v does not match the network %d→%d", ErrModel, f.Training["dim"], f.Arch.In, f.Arch.Out)
+	}
+	if f.Arch.In != InputDim(ns) {
+		return nil, fmt.Errorf("%w: network input %d does not match space %q (want %d)", ErrModel, f.Arch.In, m.Space, InputDim(ns))
 	}
 	if err := decode(f.Training["reference"], &m.Ref); err != nil {
 		return nil, fmt.Errorf("%w: reference: %v", ErrModel, err)
@@ -94,7 +100,7 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 	if err := decode(f.Training["settings"], &m.Settings); err != nil {
 		return nil, fmt.Errorf("%w: settings: %v", ErrModel, err)
 	}
-	if want := m.Settings.arch(m.Dim).Out; f.Arch.Out != want || (m.Settings.GradTerm && !(m.Settings.GradClip > 0)) {
+	if want := m.Settings.arch(ns.AmbientDim()).Out; f.Arch.Out != want || (m.Settings.GradTerm && !(m.Settings.GradClip > 0)) {
 		return nil, fmt.Errorf("%w: network output %d inconsistent with the settings (want %d)", ErrModel, f.Arch.Out, want)
 	}
 	if m.Method == "lrds" {
@@ -102,7 +108,11 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		if err := decode(f.Training["mixture"], &q); err != nil {
 			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)
 		}
-		if _, err := q.law(m.Dim); err != nil {
+		kind, D, err := chainGeometry(space)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrModel, err)
+		}
+		if _, err := newMixtureParts(&q, D, kind); err != nil {
 			return nil, fmt.Errorf("%w: bad reference mixture: %v", ErrModel, err)
 		}
 		m.Mixture = &q
@@ -157,9 +167,9 @@ func (m *Model) control(target controlsde.Target, workers int) (*Net, error) {
 		if target == nil {
 			return nil, fmt.Errorf("%w: the control's gradient term needs the target", ErrSettings)
 		}
-		n, err = NewNetGrad(m.Arch, m.space(), nn.NewExec(workers), target, m.Settings.GradClip, workers)
+		n, err = NewNetGrad(m.Arch, netSpace(m.Method, m.space()), nn.NewExec(workers), target, m.Settings.GradClip, workers)
 	} else {
-		n, err = NewNet(m.Arch, m.space(), nn.NewExec(workers))
+		n, err = NewNet(m.Arch, netSpace(m.Method, m.space()), nn.NewExec(workers))
 	}
 	if err != nil {
 		return nil, err

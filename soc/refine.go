@@ -156,13 +156,18 @@ type RefineStats struct {
 // overshoot with few effective samples, and a law that drops a mode keeps
 // a perfect ESS while its E[Ẑ] = Z·coverage falls.
 func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
-	return refineMixture(q, target, d, false, n, rounds, emIters, minVar, rng)
+	return refineMixture(q, target, d, flatCover, n, rounds, emIters, minVar, rng)
 }
 
-// refineMixture is RefineMixture; with torus the draws are those of the
+// refineMixture is RefineMixture for the chain on R^d carried to the
+// space of kind (cover.go). On the torus the draws are those of the
 // wrapped mixture on T^d, weighed by its density (wrappedLaw), and the EM
-// refits the mixture on R^d to the wrapped points.
-func refineMixture(q Mixture, target controlsde.Target, d int, torus bool, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
+// refits the mixture on R^d to the wrapped points. On spheres and SO(3)
+// the draws Y of q̃ on R^d are weighed by γ(π Y)/q(π Y) = γ̃(Y)/q̃(Y) and
+// the EM refits q̃ to Y itself: tempered population Monte Carlo for the
+// extension γ̃ of the current q̃, which moves the directions of q̃ towards
+// γ and keeps its radial profile.
+func refineMixture(q Mixture, target controlsde.Target, d int, kind coverKind, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
 	st := RefineStats{Best: -1}
 	if n < 2 || rounds < 0 || emIters < 1 {
 		return q, st, fmt.Errorf("%w: refine needs n ≥ 2 samples, rounds ≥ 0, EM iterations ≥ 1", ErrSettings)
@@ -178,17 +183,28 @@ func refineMixture(q Mixture, target controlsde.Target, d int, torus bool, n, ro
 		k /= d
 	}
 	r := make([]float64, n*k)
+	var xm []float64 // a point of the space (spheres, SO(3))
 	var laws []Mixture
 	for range rounds {
-		parts, err := newMixtureParts(&q, d, torus)
+		parts, err := newMixtureParts(&q, d, kind)
 		if err != nil {
 			return q, st, err
 		}
 		law := parts.law
+		ray := kind == sphereCover || kind == so3Cover
+		if ray && xm == nil {
+			xm = make([]float64, parts.md)
+		}
 		for j := range n {
 			xj := x[j*d : (j+1)*d]
-			law.Rand(xj, rng)
-			lw[j] = target.LogDensity(xj) - law.LogDensity(xj)
+			if ray {
+				parts.cover.Rand(xj, rng)
+				parts.cov.project(xm, xj)
+				lw[j] = target.LogDensity(xm) - law.LogDensity(xm)
+			} else {
+				law.Rand(xj, rng)
+				lw[j] = target.LogDensity(xj) - law.LogDensity(xj)
+			}
 			if math.IsNaN(lw[j]) {
 				lw[j] = math.Inf(-1)
 			}

@@ -257,10 +257,18 @@ func TestLRDSAutoTwoModes(t *testing.T) {
 	require.InDelta(t, 0, rep.LogZ, 4*rep.LogZStdErr+0.02)
 }
 
-func TestLRDSManifoldRejected(t *testing.T) {
+// TestLRDSManifoldSettings: lrds on a sphere takes the isotropic family
+// only and no gradient term, and a product space is rejected by name.
+func TestLRDSManifoldSettings(t *testing.T) {
 	tg, err := datasets.Lookup("vmf-s2")
 	require.NoError(t, err)
-	_, _, err = Train("lrds", tg, &Settings{Steps: 1})
+	_, _, err = Train("lrds", tg, &Settings{Steps: 1, Family: Product})
 	require.ErrorIs(t, err, ErrSettings)
-	require.Contains(t, err.Error(), "R^d and tori only")
+	require.Contains(t, err.Error(), "isotropic")
+	_, _, err = Train("lrds", tg, &Settings{Steps: 1, GradTerm: true})
+	require.ErrorIs(t, err, ErrSettings)
+	require.Contains(t, err.Error(), "gradient term")
+	_, _, err = Train("lrds", newProductTarget(t), &Settings{Steps: 1})
+	require.ErrorIs(t, err, ErrSettings)
+	require.Contains(t, err.Error(), "lrds runs on R^d, tori, spheres and SO(3)")
 }

@@ -76,6 +76,6 @@ func TestSphereLogVar(t *testing.T) {
 	require.Equal(t, out.Samples, out2.Samples)
 	require.False(t, math.IsNaN(rep.ELBO))
 
-	_, _, err = Train("lrds", tg, &Settings{Space: s2})
+	_, _, err = Train("lrds", tg, &Settings{Space: s2, Family: Product})
 	require.ErrorIs(t, err, ErrSettings)
 }

@@ -85,7 +85,9 @@ type Settings struct {
 	// reference: a Components-component isotropic Gaussian mixture
 	// (default 8) fitted by EM to Chains annealed-MALA chains (default 512)
 	// run through Levels temperatures (default 20) with MCMCSteps steps
-	// each (default 10); see AnnealedMALA and FitMixture.
+	// each (default 10); see AnnealedMALA and FitMixture. On spheres and
+	// SO(3) the samples come from adaptive-tempering SMC with Chains
+	// particles and MCMCSteps moves per stage instead (Levels unused).
 	Components int `json:"components,omitempty"`
 	Chains     int `json:"chains,omitempty"`
 	Levels     int `json:"levels,omitempty"`
@@ -96,7 +98,8 @@ type Settings struct {
 	// FitProductMixture) or "auto" (the default): both are fitted and
 	// refined, the product one with min(Components, 4) components per
 	// coordinate, and the better one by the importance-sampling estimates
-	// of their refinements is kept (see RefineMixture).
+	// of their refinements is kept (see RefineMixture). Spheres and SO(3)
+	// take the isotropic family only (auto means isotropic there).
 	Family string `json:"family,omitempty"`
 	// RefineRounds rounds of tempered mixture population Monte Carlo with
 	// RefineSamples draws each (default 4096) improve the fitted lrds
@@ -122,8 +125,9 @@ type Settings struct {
 	// Space is the state space; nil means the target's Space() when it has
 	// one (datasets.ManifoldTarget), R^Dim otherwise. logvar and adjoint
 	// also run on spheres, SO(3), tori and products of these (Brownian
-	// reference from the uniform law, see RefSpec); lrds runs on R^d and
-	// on tori (on the universal cover, see wrappedLaw).
+	// reference from the uniform law, see RefSpec); lrds runs on R^d,
+	// tori, spheres and SO(3) (its chain on R^D mapped onto the space, see
+	// cover.go).
 	Space manifold.Manifold `json:"-"`
 	// Progress, when set, is called after every optimiser step with the
 	// number of steps done, the total and the step's loss (for a progress
@@ -338,8 +342,19 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	}
 	if _, ok := space.(manifold.Euclidean); !ok {
 		switch {
-		case method == "lrds" && !isTorus(space):
-			return nil, rep, 0, fmt.Errorf("%w: lrds runs on R^d and tori only (its exact chain needs Gaussian transitions on R^d or its cover), have %s", ErrSettings, spaceName(space))
+		case method == "lrds":
+			kind, _, err := chainGeometry(space)
+			if err != nil {
+				return nil, rep, 0, err
+			}
+			if kind == sphereCover || kind == so3Cover {
+				if s.Family == Product {
+					return nil, rep, 0, fmt.Errorf("%w: lrds on %s needs the isotropic reference family, have %q", ErrSettings, spaceName(space), s.Family)
+				}
+				if s.GradTerm {
+					return nil, rep, 0, fmt.Errorf("%w: lrds on %s has no gradient term (its control acts on the chain's R^D)", ErrSettings, spaceName(space))
+				}
+			}
 		case method == "adjoint" && !compactSpace(space):
 			return nil, rep, 0, fmt.Errorf("%w: adjoint needs R^%d or a compact space (sphere, SO(3), torus or a product), have %s", ErrSettings, d, spaceName(space))
 		}
@@ -352,12 +367,13 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 	tr.sch = tr.ref.Sigma
 	tr.w = metricWeights(space)
 	exec := nn.NewExec(s.Workers)
-	arch := s.arch(d)
-	arch.In = InputDim(space) // d, plus one per torus angle (Net)
+	ns := netSpace(method, space)
+	arch := s.arch(ns.AmbientDim())
+	arch.In = InputDim(ns) // ambient dimension, plus one per torus angle (Net)
 	if s.GradTerm {
-		tr.net, err = NewNetGrad(arch, space, exec, tr.count, s.GradClip, s.Workers)
+		tr.net, err = NewNetGrad(arch, ns, exec, tr.count, s.GradClip, s.Workers)
 	} else {
-		tr.net, err = NewNet(arch, space, exec)
+		tr.net, err = NewNet(arch, ns, exec)
 	}
 	if err != nil {
 		return nil, rep, 0, fmt.Errorf("%w: %v", ErrSettings, err)
@@ -555,25 +571,40 @@ func (tr *trainer) resume(f *nn.File) (float64, error) {
 	return secs, nil
 }
 
-// fitReference fits the lrds reference law q: annealed MALA chains on the
-// target from N(0, ν(1) I) (the reference's terminal law), then EM.
+// fitReference fits the lrds reference law q: on R^d and tori annealed
+// MALA chains on the target from N(0, ν(1) I) (the reference's terminal
+// law), on spheres and SO(3) SMC on the manifold (manifoldFitSamples);
+// then EM and the refinement.
 func (tr *trainer) fitReference() error {
 	d := tr.target.Dim()
-	nu1 := tr.sch.Integral(1) - tr.sch.Integral(0)
-	x := AnnealedMALA(tr.count, d, tr.s.Chains, tr.s.Levels, tr.s.MCMCSteps, math.Sqrt(nu1), tr.rng)
+	kind, D, err := chainGeometry(tr.space)
+	if err != nil {
+		return err
+	}
+	var x []float64
+	if kind == sphereCover || kind == so3Cover {
+		if x, err = tr.manifoldFitSamples(kind, D); err != nil {
+			return err
+		}
+		d = D
+	} else {
+		nu1 := tr.sch.Integral(1) - tr.sch.Integral(0)
+		x = AnnealedMALA(tr.count, d, tr.s.Chains, tr.s.Levels, tr.s.MCMCSteps, math.Sqrt(nu1), tr.rng)
+	}
 	for _, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w: annealed MALA produced a non-finite state", ErrDiverged)
+			return fmt.Errorf("%w: the reference's MCMC produced a non-finite state", ErrDiverged)
 		}
 	}
 	// On the torus the chains ran on the cover (the target is periodic);
 	// the mixture is fitted to their images in [−π, π)^d.
-	_, torus := tr.space.(manifold.Torus)
+	torus := kind == torusCover
 	if torus {
 		for i, v := range x {
 			x[i] = manifold.TorusWrap(v)
 		}
 	}
+	ray := kind == sphereCover || kind == so3Cover
 	fit := func(family string) (Mixture, RefineStats, error) {
 		var q Mixture
 		var err error
@@ -585,17 +616,25 @@ func (tr *trainer) fitReference() error {
 			q, err = FitProductMixture(x, d, k, 50, 1e-4, tr.rng)
 		} else {
 			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+			if err == nil && ray {
+				// Fitted to unit vectors, an isotropic component spreads
+				// the angular variance a of its cluster over D
+				// directions, s² = (D−1)a/D; widen it back to a (a wider
+				// importance proposal is the safe side).
+				for j := range q.Variances {
+					q.Variances[j] *= float64(d) / float64(d-1)
+				}
+			}
 		}
 		if err != nil || tr.s.RefineRounds < 1 {
 			return q, RefineStats{Family: family}, err
 		}
-		q, st, err := refineMixture(q, tr.count, d, torus, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
+		q, st, err := refineMixture(q, tr.count, d, kind, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
 		st.Family = family
 		return q, st, err
 	}
 	var q Mixture
-	var err error
-	if tr.s.Family == "auto" {
+	if tr.s.Family == "auto" && !ray {
 		qi, si, err := fit("isotropic")
 		if err != nil {
 			return err
@@ -611,16 +650,99 @@ func (tr *trainer) fitReference() error {
 		if i == 1 {
 			q, tr.refine, tr.refine.Other = qp, sp, si.ESS[b(si)]
 		}
-	} else if q, tr.refine, err = fit(tr.s.Family); err != nil {
-		return err
+	} else {
+		family := tr.s.Family
+		if ray {
+			family = "isotropic" // spheres and SO(3): the only family
+		}
+		if q, tr.refine, err = fit(family); err != nil {
+			return err
+		}
 	}
 	tr.mix = &q
 	return nil
 }
 
-// isTorus reports whether space is a torus T^n (lrds runs there on the
-// universal cover R^n).
-func isTorus(space manifold.Manifold) bool {
-	_, ok := space.(manifold.Torus)
-	return ok
+// manifoldFitSamples returns tr.s.Chains approximate samples of the
+// target on a sphere or SO(3) as points of the chain's R^D, for the EM
+// fit of the lrds reference: adaptive-tempering SMC from the uniform law
+// on the manifold (sampler.SMC, MCMCSteps random-walk moves per stage,
+// its evaluations counted), resampled by its final weights; on SO(3) the
+// unit quaternions of the rotations, with their signs aligned to the
+// nearest of Components seeds (alignSigns), so each cluster lies on one
+// side of S³.
+func (tr *trainer) manifoldFitSamples(kind coverKind, D int) ([]float64, error) {
+	md := tr.space.AmbientDim()
+	out, _, err := sampler.Sample(sampler.Problem{Target: tr.count, Space: tr.space, Name: tr.target.Name()},
+		&sampler.Settings{N: tr.s.Chains, Seed: tr.rng.Uint64(), Workers: tr.s.Workers}, sampler.SMC{MoveSteps: tr.s.MCMCSteps})
+	if err != nil {
+		return nil, fmt.Errorf("%w: lrds reference SMC: %v", ErrDiverged, err)
+	}
+	pts := sampler.Resample(out.Samples, md, out.LogWeights, tr.rng)
+	if kind == sphereCover {
+		return pts, nil
+	}
+	n := len(pts) / md
+	u := make([]float64, n*D)
+	for i := range n {
+		quatOf(u[i*D:(i+1)*D], pts[i*md:(i+1)*md])
+	}
+	alignSigns(u, D, tr.s.Components, tr.rng)
+	return u, nil
+}
+
+// alignSigns flips points of the sphere S^{D−1} (n·D values) so each has a
+// non-negative inner product with the nearest, in |u·c|, of k seeds
+// chosen by k-means++ (Arthur & Vassilvitskii 2007) with the antipodally
+// symmetric distance 1 − |u·c|: the quaternions ±u of one rotation then
+// fall in the same cluster.
+func alignSigns(u []float64, D, k int, rng *rand.Rand) {
+	n := len(u) / D
+	if n == 0 {
+		return
+	}
+	k = min(k, n)
+	dot := func(i, j int) float64 {
+		var s float64
+		for a := range D {
+			s += u[i*D+a] * u[j*D+a]
+		}
+		return s
+	}
+	seeds := []int{rng.IntN(n)}
+	dist := make([]float64, n)
+	for i := range dist {
+		dist[i] = 1 - math.Abs(dot(i, seeds[0]))
+	}
+	for len(seeds) < k {
+		var tot float64
+		for _, v := range dist {
+			tot += v * v
+		}
+		if !(tot > 0) {
+			break
+		}
+		w := make([]float64, n)
+		for i, v := range dist {
+			w[i] = v * v
+		}
+		j := pickIndex(w, rng.Float64()*tot)
+		seeds = append(seeds, j)
+		for i := range dist {
+			dist[i] = math.Min(dist[i], 1-math.Abs(dot(i, j)))
+		}
+	}
+	for i := range n {
+		best, bd := 0, -1.0
+		for _, j := range seeds {
+			if v := math.Abs(dot(i, j)); v > bd {
+				best, bd = j, v
+			}
+		}
+		if dot(i, best) < 0 {
+			for a := range D {
+				u[i*D+a] = -u[i*D+a]
+			}
+		}
+	}
 }

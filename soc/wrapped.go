@@ -91,6 +91,13 @@ func (w wrappedLaw) Rand(dst []float64, rng *rand.Rand) {
 	}
 }
 
+// project writes wrap(y).
+func (w wrappedLaw) project(dst, y []float64) {
+	for i, v := range y {
+		dst[i] = manifold.TorusWrap(v)
+	}
+}
+
 // lift writes into y a draw of Y given wrap(Y) = x under q̃ (the lift of
 // the extension γ̃): for the product family each coordinate picks an
 // image x_i + 2πm with probability ∝ Σ_k w_ik N(x_i + 2πm; μ_ik, s_ik²);

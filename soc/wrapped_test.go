@@ -27,7 +27,7 @@ func TestWrappedLaw(t *testing.T) {
 	}
 	for name, q := range mixtures {
 		t.Run(name, func(t *testing.T) {
-			c, err := newMixtureParts(q, 2, true)
+			c, err := newMixtureParts(q, 2, torusCover)
 			require.NoError(t, err)
 			wl := c.law.(wrappedLaw)
 			f := func(a, b float64) float64 { return math.Exp(wl.LogDensity([]float64{a, b})) }
@@ -49,7 +49,7 @@ func TestWrappedLaw(t *testing.T) {
 			}
 		})
 	}
-	narrow, err := newMixtureParts(&Mixture{Weights: []float64{1}, Means: []float64{0.2, -0.4}, Variances: []float64{0.01}}, 2, true)
+	narrow, err := newMixtureParts(&Mixture{Weights: []float64{1}, Means: []float64{0.2, -0.4}, Variances: []float64{0.01}}, 2, torusCover)
 	require.NoError(t, err)
 	x := []float64{0.25, -0.35}
 	require.InDelta(t, narrow.cover.LogDensity(x), narrow.law.LogDensity(x), 1e-12)
@@ -83,7 +83,7 @@ func TestLRDSTorus(t *testing.T) {
 	}
 	c, err := m.lrdsChain()
 	require.NoError(t, err)
-	require.True(t, c.torus)
+	require.IsType(t, wrappedLaw{}, c.cov)
 	net, err := m.Control(tg)
 	require.NoError(t, err)
 	const n = 8000

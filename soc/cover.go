@@ -1,0 +1,251 @@
+package soc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/geosoc/geosoc/manifold"
+	"gonum.org/v1/gonum/num/quat"
+)
+
+// lrds beyond R^d. The chain (mixtureChain) always runs on R^D with a
+// Gaussian-mixture terminal law q̃; a map π: R^D → M carries it to the
+// state space M, whose terminal law is the pushforward q = π_* q̃ with
+// density q(x) with respect to the Riemannian volume of M. The extension
+//
+//	γ̃(y) = γ(π y) q̃(y) / q(π y)
+//
+// of the target to R^D has the normaliser Z of γ: the disintegration of
+// q̃ along the fibres of π gives ∫ γ̃ dy = ∫_M γ(x) [∫_{π⁻¹x} q̃]/q(x) dx = Z,
+// since the inner fibre integral is q(x) by definition. So the chain's
+// path weight against the path measure tilted to γ̃ is exact, and its
+// terminal term is γ̃(Y)/q̃(Y) = γ(x)/q(x), x = π(Y): only q is needed.
+// Given X = x, the law of Y under γ̃/Z is q̃ restricted to the fibre
+// π⁻¹x (lift), from which the EUBO's backward paths start.
+//
+//   - Torus T^n: π wraps R^n onto [−π, π)^n; q is the wrapped mixture
+//     (wrappedLaw).
+//   - Sphere S^{D−1}: π(y) = y/|y|; with polar coordinates y = ru,
+//     dy = r^{D−1} dr dσ(u), so q(u) = ∫₀^∞ r^{D−1} q̃(ru) dr, in closed
+//     form per component (logRadial); the fibre is the ray {ru: r > 0}
+//     (projLaw; the projected normal law of Mardia & Jupp 2000, §9.3.3,
+//     for one component).
+//   - SO(3): π(y) = R(y/|y|), the rotation of the unit quaternion (the
+//     convention of manifold.SO3.FromQuat). u ↦ R(u) is a 2:1 local
+//     isometry from S³ with its metric scaled by 2 (rotation angle = 2 ×
+//     quaternion angle), so volumes scale by 2³ and
+//     q(R) = (q_{S³}(u) + q_{S³}(−u))/8 with ±u the quaternions of R
+//     (∫_{SO(3)} q = ∫_{S³} q_{S³} = 1). The fibre is the two rays ±u.
+//
+// The spheres and SO(3) use the isotropic family only (the radial
+// integral of a product mixture of K^D diagonal components has no
+// closed form per coordinate).
+
+// coverKind says how the chain's R^D reaches the state space.
+type coverKind int
+
+const (
+	flatCover   coverKind = iota // R^d itself
+	torusCover                   // T^d: wrapped
+	sphereCover                  // S^{D−1}: y/|y|
+	so3Cover                     // SO(3): the rotation of y/|y| ∈ S³
+)
+
+// coverLaw is the terminal law q = π_* q̃ on M of a chain on R^D: its
+// density on M (LogDensity, w.r.t. the Riemannian volume) and draws (Rand,
+// on M), the map π (project: AmbientDim(M) values from D) and draws of
+// Y ~ q̃ given π(Y) = x (lift; tmp holds 2K values).
+type coverLaw interface {
+	mixtureLaw
+	project(dst, y []float64)
+	lift(y, x, tmp []float64, rng *rand.Rand)
+}
+
+// chainGeometry returns the cover kind of space and the dimension D of
+// the chain's R^D, or an error for spaces lrds does not run on.
+func chainGeometry(space manifold.Manifold) (coverKind, int, error) {
+	switch s := space.(type) {
+	case manifold.Euclidean:
+		return flatCover, s.AmbientDim(), nil
+	case manifold.Torus:
+		return torusCover, s.AmbientDim(), nil
+	case manifold.Sphere:
+		return sphereCover, s.AmbientDim(), nil
+	case manifold.SO3:
+		return so3Cover, 4, nil
+	}
+	return flatCover, 0, fmt.Errorf("%w: lrds runs on R^d, tori, spheres and SO(3) (its exact chain needs Gaussian transitions on R^D and a map onto the space), have %s", ErrSettings, spaceName(space))
+}
+
+// netSpace returns the space the control network of method acts on: lrds
+// on a sphere or SO(3) controls the chain on R^D, everything else acts on
+// space itself (lrds on a torus keeps the periodic inputs of the cover).
+func netSpace(method string, space manifold.Manifold) manifold.Manifold {
+	if method != "lrds" {
+		return space
+	}
+	if k, D, err := chainGeometry(space); err == nil && (k == sphereCover || k == so3Cover) {
+		return manifold.NewEuclidean(D)
+	}
+	return space
+}
+
+// projLaw is q = π_* q̃ on a sphere (so3 false) or on SO(3) (so3 true) for
+// the isotropic mixture q̃ of its chain; see the comment above coverKind.
+type projLaw struct {
+	c   *mixtureChain
+	so3 bool
+}
+
+// logRay returns log ∫₀^∞ r^{D−1} q̃(ru) dr for a unit u ∈ R^D: with
+// t_k = u·m_k, per component
+//
+//	log w_k − (D/2) log 2π − (|m_k|² − t_k²)/(2s_k²) + log m_{D−1}(t_k/s_k)
+//
+// (logRadial; the powers of s_k cancel). If comp is not nil it receives
+// the K component terms.
+func (p projLaw) logRay(u, comp []float64) float64 {
+	c := p.c
+	D := c.d
+	m, s := math.Inf(-1), 0.0
+	for j := range c.k {
+		mu := c.means[j*D : (j+1)*D]
+		var t, mm float64
+		for i, ui := range u {
+			t += ui * mu[i]
+			mm += mu[i] * mu[i]
+		}
+		s2 := c.vars[j]
+		v := c.logW[j] - 0.5*float64(D)*math.Log(2*math.Pi) - (mm-t*t)/(2*s2) + logRadial(D-1, t/math.Sqrt(s2))
+		if comp != nil {
+			comp[j] = v
+		}
+		m, s, _ = lseScale(m, s, v)
+	}
+	return m + math.Log(s)
+}
+
+// quatOf writes the unit quaternion (w, x, y, z) of the rotation r into u.
+func quatOf(u, r []float64) {
+	q := manifold.NewSO3().Quat(r)
+	u[0], u[1], u[2], u[3] = q.Real, q.Imag, q.Jmag, q.Kmag
+}
+
+// LogDensity returns log q(x): on the sphere log q(x/|x|) per logRay, on
+// SO(3) log((q_{S³}(u) + q_{S³}(−u))/8) with u the quaternion of x.
+func (p projLaw) LogDensity(x []float64) float64 {
+	var buf [4]float64
+	if p.so3 {
+		u := buf[:]
+		quatOf(u, x)
+		a := p.logRay(u, nil)
+		for i := range u {
+			u[i] = -u[i]
+		}
+		b := p.logRay(u, nil)
+		hi, lo := math.Max(a, b), math.Min(a, b)
+		return hi + math.Log1p(math.Exp(lo-hi)) - math.Log(8)
+	}
+	u := x
+	if n := norm(x); n != 1 {
+		u = make([]float64, len(x))
+		for i, v := range x {
+			u[i] = v / n
+		}
+	}
+	return p.logRay(u, nil)
+}
+
+// GradLogDensity is not needed by lrds; it panics.
+func (p projLaw) GradLogDensity(dst, x []float64) float64 {
+	panic("soc: projLaw: no gradient")
+}
+
+// Rand writes a draw of q: π of a draw of q̃.
+func (p projLaw) Rand(dst []float64, rng *rand.Rand) {
+	var buf [4]float64
+	y := buf[:]
+	if !p.so3 {
+		y = make([]float64, p.c.d)
+	}
+	p.c.cover.Rand(y, rng)
+	p.project(dst, y)
+}
+
+// project writes π(y): y/|y| on the sphere, the rotation of y/|y| on
+// SO(3). y = 0 (probability zero under q̃) gives NaN.
+func (p projLaw) project(dst, y []float64) {
+	if p.so3 {
+		manifold.NewSO3().FromQuat(dst, quat.Number{Real: y[0], Imag: y[1], Jmag: y[2], Kmag: y[3]})
+		return
+	}
+	n := norm(y)
+	for i, v := range y {
+		dst[i] = v / n
+	}
+}
+
+// lift writes into y a draw of Y ~ q̃ given π(Y) = x: a ray (on SO(3) one
+// of ±u) and a component k with probability ∝ w_k ∫₀^∞ r^{D−1} N(ru; m_k, s_k²I) dr
+// (the terms of logRay), then r from the density ∝ r^{D−1} N(ru; m_k, s_k²I),
+// i.e. ρ = r/s_k ∝ ρ^{D−1} e^{−(ρ − t_k/s_k)²/2} (randRadial).
+func (p projLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
+	c := p.c
+	D, K := c.d, c.k
+	var buf [4]float64
+	u := buf[:]
+	if p.so3 {
+		quatOf(u, x)
+	} else {
+		u = y // y doubles as the direction until r is known
+		n := norm(x)
+		for i, v := range x {
+			u[i] = v / n
+		}
+	}
+	p.logRay(u, tmp[:K])
+	nt := K
+	if p.so3 {
+		for i := range u {
+			u[i] = -u[i]
+		}
+		p.logRay(u, tmp[K:2*K])
+		nt = 2 * K
+	}
+	mx := math.Inf(-1)
+	for _, v := range tmp[:nt] {
+		mx = math.Max(mx, v)
+	}
+	var tot float64
+	for j := range nt {
+		tmp[j] = math.Exp(tmp[j] - mx)
+		tot += tmp[j]
+	}
+	j := pickIndex(tmp[:nt], rng.Float64()*tot)
+	if p.so3 && j < K {
+		for i := range u {
+			u[i] = -u[i] // back to +u
+		}
+	}
+	j %= K
+	mu := c.means[j*D : (j+1)*D]
+	var t float64
+	for i, ui := range u {
+		t += ui * mu[i]
+	}
+	s := math.Sqrt(c.vars[j])
+	r := s * randRadial(D-1, t/s, rng)
+	for i := range D {
+		y[i] = r * u[i]
+	}
+}
+
+// norm returns the Euclidean norm of x.
+func norm(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s)
+}

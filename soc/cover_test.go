@@ -1,0 +1,238 @@
+package soc
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/integrate/quad"
+
+	"github.com/geosoc/geosoc/datasets"
+	"github.com/geosoc/geosoc/manifold"
+)
+
+// legendre returns n Gauss–Legendre nodes and weights on [a, b].
+func legendre(n int, a, b float64) (x, w []float64) {
+	x, w = make([]float64, n), make([]float64, n)
+	quad.Legendre{}.FixedLocations(x, w, a, b)
+	return x, w
+}
+
+// projMixtures are the test laws q̃ of the sphere (R³) and SO(3) (R⁴)
+// covers: unequal weights, means inside and outside the unit ball, broad
+// and narrow components, so q has no symmetry to hide a wrong factor.
+var projMixtures = map[coverKind]*Mixture{
+	sphereCover: {Weights: []float64{0.3, 0.7}, Means: []float64{0.8, 0.1, -0.2, -0.3, 0.5, 0.9}, Variances: []float64{0.3, 1.2}},
+	so3Cover:    {Weights: []float64{0.6, 0.4}, Means: []float64{0.9, 0.2, -0.3, 0.1, -0.2, 0.7, 0.4, -0.5}, Variances: []float64{0.5, 0.8}},
+}
+
+// TestProjLawNormalised integrates the pushforward densities: on S² by
+// 64×128 Gauss–Legendre × trapezoid nodes in (cos θ, φ), on S³ (the
+// density of y/|y| before the quotient to SO(3)) in hyperspherical
+// coordinates with dσ = sin²ψ sin θ dψ dθ dφ. The integrands are smooth
+// and periodic in φ, so the rules are exact to rounding; tolerance 1e-9.
+func TestProjLawNormalised(t *testing.T) {
+	const tol = 1e-9
+	t.Run("S2", func(t *testing.T) {
+		c, err := newMixtureParts(projMixtures[sphereCover], 3, sphereCover)
+		require.NoError(t, err)
+		pl := c.cov.(projLaw)
+		cs, wc := legendre(64, -1, 1)
+		const nphi = 128
+		var s float64
+		u := make([]float64, 3)
+		for i, ct := range cs {
+			st := math.Sqrt(1 - ct*ct)
+			for j := range nphi {
+				phi := 2 * math.Pi * float64(j) / nphi
+				u[0], u[1], u[2] = st*math.Cos(phi), st*math.Sin(phi), ct
+				s += wc[i] * (2 * math.Pi / nphi) * math.Exp(pl.LogDensity(u))
+			}
+		}
+		assert.InDelta(t, 1, s, tol)
+	})
+	t.Run("S3", func(t *testing.T) {
+		c, err := newMixtureParts(projMixtures[so3Cover], 4, so3Cover)
+		require.NoError(t, err)
+		pl := c.cov.(projLaw)
+		ps, wp := legendre(48, 0, math.Pi)
+		ts, wt := legendre(48, 0, math.Pi)
+		const nphi = 64
+		var s float64
+		u := make([]float64, 4)
+		for i, psi := range ps {
+			for j, th := range ts {
+				for k := range nphi {
+					phi := 2 * math.Pi * float64(k) / nphi
+					u[0] = math.Cos(psi)
+					u[1] = math.Sin(psi) * math.Cos(th)
+					u[2] = math.Sin(psi) * math.Sin(th) * math.Cos(phi)
+					u[3] = math.Sin(psi) * math.Sin(th) * math.Sin(phi)
+					vol := math.Sin(psi) * math.Sin(psi) * math.Sin(th)
+					s += wp[i] * wt[j] * (2 * math.Pi / nphi) * vol * math.Exp(pl.logRay(u, nil))
+				}
+			}
+		}
+		assert.InDelta(t, 1, s, tol)
+	})
+}
+
+// TestProjLawVolume checks the densities against the measure of the space
+// with exact draws: E_q[1/q(X)] = Vol(M) (4π on S², 8π² on SO(3)), and on
+// SO(3) also E_Haar[q(R)] = 1/(8π²) with Haar-uniform R, within 4 SE of
+// 200 000 draws. A wrong volume factor (the 8 of the quaternion map) or a
+// missing antipode would be off by a factor 2 or more.
+func TestProjLawVolume(t *testing.T) {
+	const n, sigmas = 200000, 4.0
+	for _, c := range []struct {
+		name string
+		kind coverKind
+		d    int
+		vol  float64
+	}{{"S2", sphereCover, 3, 4 * math.Pi}, {"SO3", so3Cover, 4, 8 * math.Pi * math.Pi}} {
+		t.Run(c.name, func(t *testing.T) {
+			ch, err := newMixtureParts(projMixtures[c.kind], c.d, c.kind)
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(11, 12))
+			x := make([]float64, ch.md)
+			var s, s2 float64
+			for range n {
+				ch.law.Rand(x, rng)
+				v := math.Exp(-ch.law.LogDensity(x))
+				s += v
+				s2 += v * v
+			}
+			m := s / n
+			se := math.Sqrt((s2/n - m*m) / n)
+			t.Logf("E_q[1/q] = %.4f ± %.4f (Vol %.4f)", m, se, c.vol)
+			assert.InDelta(t, c.vol, m, sigmas*se)
+			if c.kind != so3Cover {
+				return
+			}
+			so3 := manifold.NewSO3()
+			s, s2 = 0, 0
+			for range n {
+				so3.Rand(x, rng)
+				v := c.vol * math.Exp(ch.law.LogDensity(x))
+				s += v
+				s2 += v * v
+			}
+			m = s / n
+			se = math.Sqrt((s2/n - m*m) / n)
+			t.Logf("Vol·E_Haar[q] = %.4f ± %.4f (want 1)", m, se)
+			assert.InDelta(t, 1, m, sigmas*se)
+		})
+	}
+}
+
+// TestProjLawLift checks lift as the conditional law of Y given π(Y): with
+// Y ~ q̃ and Y' = lift(π(Y)), π(Y') = π(Y) to rounding (1e-12) and Y' ~ q̃
+// again, so its mean is Σ w_k m_k and E|Y'|² = Σ w_k (|m_k|² + D s_k²)
+// within 4 SE of 100 000 draws (on SO(3) this also tests the choice
+// between the two rays ±u).
+func TestProjLawLift(t *testing.T) {
+	const n, sigmas = 100000, 4.0
+	for _, c := range []struct {
+		name string
+		kind coverKind
+		d    int
+	}{{"S2", sphereCover, 3}, {"SO3", so3Cover, 4}} {
+		t.Run(c.name, func(t *testing.T) {
+			q := projMixtures[c.kind]
+			ch, err := newMixtureParts(q, c.d, c.kind)
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(13, 14))
+			y, y2 := make([]float64, c.d), make([]float64, c.d)
+			x, x2 := make([]float64, ch.md), make([]float64, ch.md)
+			tmp := make([]float64, 2*ch.k)
+			sum, sq := make([]float64, c.d), make([]float64, c.d)
+			var r2, r4 float64
+			for range n {
+				ch.cover.Rand(y, rng)
+				ch.cov.project(x, y)
+				ch.cov.lift(y2, x, tmp, rng)
+				ch.cov.project(x2, y2)
+				for i := range x {
+					require.InDelta(t, x[i], x2[i], 1e-12)
+				}
+				var nn float64
+				for i, v := range y2 {
+					sum[i] += v
+					sq[i] += v * v
+					nn += v * v
+				}
+				r2 += nn
+				r4 += nn * nn
+			}
+			var wantR2 float64
+			for k, w := range q.Weights {
+				var mm float64
+				for i := range c.d {
+					mk := q.Means[k*c.d+i]
+					mm += mk * mk
+				}
+				wantR2 += w * (mm + float64(c.d)*q.Variances[k])
+			}
+			for i := range c.d {
+				var want float64
+				for k, w := range q.Weights {
+					want += w * q.Means[k*c.d+i]
+				}
+				m := sum[i] / n
+				se := math.Sqrt((sq[i]/n - m*m) / n)
+				assert.InDeltaf(t, want, m, sigmas*se, "mean of coordinate %d", i)
+			}
+			m := r2 / n
+			assert.InDelta(t, wantR2, m, sigmas*math.Sqrt((r4/n-m*m)/n))
+		})
+	}
+}
+
+// TestLRDSSphereSO3 trains lrds briefly on vmf-s2 and igso3-mix (the chain
+// on R³ and R⁴) and checks log Ẑ against the exact 0 within zTol SE plus
+// logZFloor, that the samples lie on the space (residual 1e-9), the
+// forward-weight identity E[1/w] = 1/Z through the lifted bridge within 4
+// delta-method SE, and that a saved model samples the same.
+func TestLRDSSphereSO3(t *testing.T) {
+	const (
+		zTol      = 4.0
+		logZFloor = 0.02
+	)
+	for _, name := range []string{"vmf-s2", "igso3-mix"} {
+		t.Run(name, func(t *testing.T) {
+			tg, err := datasets.Lookup(name)
+			require.NoError(t, err)
+			mt := tg.(datasets.ManifoldTarget)
+			ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1}, Steps: 10}
+			m, _, err := Train("lrds", tg, &Settings{Steps: 10, Batch: 32, Hidden: []int{16}, Reference: ref, Seed: 3,
+				Components: 16, Chains: 512, MCMCSteps: 5, RefineRounds: 4, RefineSamples: 2048})
+			require.NoError(t, err)
+			out, rep, err := Sample(m, tg, 4000, 5)
+			require.NoError(t, err)
+			t.Logf("log Z %.4f ± %.4f (exact 0), ESS/N %.3f, EUBO %.4f, %d evaluations", rep.LogZ, rep.LogZStdErr, rep.ESSFraction, rep.EUBO, rep.EnergyEvals)
+			require.InDelta(t, 0, rep.LogZ, zTol*rep.LogZStdErr+logZFloor)
+			md := mt.Space().AmbientDim()
+			require.Equal(t, md, out.Dim)
+			for i := range out.N {
+				require.Less(t, mt.Space().Residual(out.Samples[i*md:(i+1)*md]), 1e-9)
+			}
+			c, err := m.lrdsChain()
+			require.NoError(t, err)
+			require.IsType(t, projLaw{}, c.cov)
+			net, err := m.Control(tg)
+			require.NoError(t, err)
+			lw := lrdsForward(c, net, tg, tg.(exactSampler), 8000, 7, 2)
+			requireForwardIdentity(t, lw, 0)
+
+			path := t.TempDir() + "/m.nn"
+			require.NoError(t, Save(path, m))
+			got, err := Load(path, tg)
+			require.NoError(t, err)
+			out2, _, err := Sample(got, tg, 4000, 5)
+			require.NoError(t, err)
+			require.Equal(t, out.Samples, out2.Samples)
+		})
+	}
+}
