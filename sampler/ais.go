@@ -215,6 +215,23 @@ func (a AIS) run(e *env) (result, error) {
 // E[1/w] = 1/Z.
 func (e *env) reverseAIS(ex exact, ks []*kernel, betas, hs []float64, n, offset, steps int) []float64 {
 	d := e.d
+	p := e.exactPopulation(ex, n, offset)
+	lw := make([]float64, n)
+	for k := len(betas) - 1; k >= 1; k-- {
+		e.moveAll(p, ks, betas[k], hs[k], steps)
+		db := betas[k] - betas[k-1]
+		e.parallel(n, func(w, i int) {
+			lw[i] += db * (p.lg[i] - ks[w].logRef(p.x[i*d:(i+1)*d]))
+		})
+	}
+	return lw
+}
+
+// exactPopulation returns n exact target samples, sample i drawn from
+// stream offset+i, which then drives its moves; log γ and, on R^d,
+// ∇ log γ are evaluated (and counted) once per sample.
+func (e *env) exactPopulation(ex exact, n, offset int) *population {
+	d := e.d
 	p := &population{x: make([]float64, n*d), g: make([]float64, n*d), lg: make([]float64, n), rngs: streams(e.seed, offset, n), acc: make([]float64, n)}
 	e.parallel(n, func(w, i int) {
 		x := p.x[i*d : (i+1)*d]
@@ -225,13 +242,5 @@ func (e *env) reverseAIS(ex exact, ks []*kernel, betas, hs []float64, n, offset,
 			p.lg[i] = e.t.LogDensity(x)
 		}
 	})
-	lw := make([]float64, n)
-	for k := len(betas) - 1; k >= 1; k-- {
-		e.moveAll(p, ks, betas[k], hs[k], steps)
-		db := betas[k] - betas[k-1]
-		e.parallel(n, func(w, i int) {
-			lw[i] += db * (p.lg[i] - ks[w].logRef(p.x[i*d:(i+1)*d]))
-		})
-	}
-	return lw
+	return p
 }

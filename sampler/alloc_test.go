@@ -36,3 +36,21 @@ func TestMoveNoAlloc(t *testing.T) {
 		})
 	}
 }
+
+// TestSMCStateNoAlloc checks that an SMC reweighting and systematic
+// resampling (each stage of the forward and reverse runs) allocate
+// nothing.
+func TestSMCStateNoAlloc(t *testing.T) {
+	const n, d = 64, 3
+	p := &population{x: make([]float64, n*d), g: make([]float64, n*d), lg: make([]float64, n)}
+	u := make([]float64, n)
+	for i := range u {
+		u[i] = float64(i%7) - 3
+	}
+	st := newSMCState(p, d)
+	allocs := testing.AllocsPerRun(100, func() {
+		st.reweight(u, 0.3)
+		st.resample(0.5)
+	})
+	assert.Zero(t, allocs)
+}

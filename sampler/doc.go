@@ -32,8 +32,12 @@
 // geodesic proposal Exp_x(√(2h)ξ), symmetric on the isotropic spaces S²,
 // T^n and SO(3). Chain or particle i draws from its own PCG stream derived
 // from (Seed, i), so results are bit-for-bit identical for any GOMAXPROCS.
-// RunBaseline runs a baseline by name with its default budget and fills
-// every diagnostic that the target allows.
+// For targets with an exact sampler, AIS and SMC with Reverse > 0 also run
+// exact target samples backwards along their temperatures (bidirectional
+// Monte Carlo; Grosse, Ghahramani & Adams 2015) for the EUBO, an upper
+// bound on log Z in expectation (Report.EUBO; Options.EUBO in
+// RunBaseline). RunBaseline runs a baseline by name with its default
+// budget and fills every diagnostic that the target allows.
 //
 // # Diagnostics
 //

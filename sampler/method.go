@@ -65,7 +65,8 @@ type result struct {
 	hasSwap      bool
 	// noELBO marks weights whose mean is not an ELBO (SMC).
 	noELBO bool
-	// eubo is the method's EUBO, used when hasEUBO (AIS with Reverse).
+	// eubo is the method's EUBO, used when hasEUBO (AIS or SMC with
+	// Reverse).
 	eubo    float64
 	hasEUBO bool
 }

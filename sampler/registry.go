@@ -32,8 +32,10 @@ type Options struct {
 	// target has an exact sampler; 0 means min(N, DistanceCap), negative
 	// means no distances.
 	ExactSamples int
-	// EUBO makes ais also anneal N exact target samples backwards for the
-	// EUBO (AIS.Reverse; twice the evaluations); other methods ignore it.
+	// EUBO makes ais and smc also run N exact target samples backwards
+	// through their temperatures for the EUBO (AIS.Reverse, SMC.Reverse;
+	// about twice the evaluations; the target needs an exact sampler);
+	// the other methods ignore it.
 	EUBO bool
 }
 
@@ -92,9 +94,15 @@ func RunBaseline(name string, target Target, opts Options) (Output, Report, erro
 	if err != nil {
 		return Output{}, Report{}, err
 	}
-	if a, ok := m.(AIS); ok && opts.EUBO {
-		a.Reverse = opts.N
-		m = a
+	if opts.EUBO {
+		switch a := m.(type) {
+		case AIS:
+			a.Reverse = opts.N
+			m = a
+		case SMC:
+			a.Reverse = opts.N
+			m = a
+		}
 	}
 	return Run(target, opts, m)
 }
