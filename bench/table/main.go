@@ -45,6 +45,7 @@ type config struct {
 var configs = map[string]config{
 	"gmm40":     {comps: 64, chains: 2048, learnedSamples: 40000},
 	"manymodes": {comps: 24, chains: 2048},
+	"igso3-mix": {comps: 24, chains: 2048},
 }
 
 func cfg(name string) config {
@@ -60,6 +61,10 @@ func settings(method string, c config, tg datasets.Target, seed uint64) *soc.Set
 	s := &soc.Settings{Seed: seed, Components: c.comps, Chains: c.chains}
 	if sp, ok := tg.(interface{ Space() manifold.Manifold }); ok {
 		s.Space = sp.Space()
+		if method == "lrds" {
+			s.Steps = 200
+			s.Reference = &soc.RefSpec{Kind: "brownian", Sigma: soc.ScheduleSpec{Kind: "constant", A: c.sigma}, Steps: 50}
+		}
 		return s
 	}
 	switch method {

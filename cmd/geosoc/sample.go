@@ -78,7 +78,7 @@ When sample trains a model, --progress shows the progress bar (as train).`,
 	fl.IntVar(&f.train.steps, "train-steps", 0, "optimiser steps when sample trains a model itself (0: default)")
 	fl.BoolVar(&f.train.gradTerm, "grad-term", false, "when sample trains a model itself: add the target-gradient term")
 	addLRDSFlags(cmd, &f.train)
-	fl.BoolVar(&f.eubo, "eubo", false, "ais: also anneal n exact target samples backwards for the EUBO (twice the evaluations; targets with exact samples)")
+	fl.BoolVar(&f.eubo, "eubo", false, "ais, smc: also run n exact target samples backwards for the EUBO (reverse AIS / reverse SMC; about twice the evaluations; targets with exact samples)")
 	fl.StringVar(&f.plot, "plot", "", "draw the samples into this figure (.png or .svg)")
 	fl.StringVar(&f.plotSize, "plot-size", "1050x700", "figure size in pixels, WIDTHxHEIGHT")
 	addProgressFlag(cmd, &f.train)
