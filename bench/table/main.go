@@ -45,7 +45,6 @@ type config struct {
 var configs = map[string]config{
 	"gmm40":     {comps: 64, chains: 2048, learnedSamples: 40000},
 	"manymodes": {comps: 24, chains: 2048},
-	"igso3-mix": {comps: 24, chains: 2048},
 }
 
 func cfg(name string) config {
