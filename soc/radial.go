@@ -156,17 +156,8 @@ func randRadial(n int, z float64, rng *rand.Rand) float64 {
 			}
 		}
 	}
-	mode := math.Max(z, 0)
-	if n > 0 {
-		mode = (z + math.Sqrt(z*z+4*float64(n))) / 2
-	}
-	lf := func(r float64) float64 {
-		l := -(r - z) * (r - z) / 2
-		if n > 0 {
-			l += float64(n) * math.Log(r)
-		}
-		return l
-	}
+	mode := radialMode(n, z)
+	lf := func(r float64) float64 { return radialLog(n, z, r) }
 	lm := lf(mode)
 	for {
 		rho := mode + rng.NormFloat64()
@@ -178,4 +169,22 @@ func randRadial(n int, z float64, rng *rand.Rand) float64 {
 			return rho
 		}
 	}
+}
+
+// radialMode returns the mode on [0, ∞) of ρ^n e^{−(ρ−z)²/2}: the root
+// (z + √(z² + 4n))/2 of n/ρ = ρ − z for n > 0, max(z, 0) for n = 0.
+func radialMode(n int, z float64) float64 {
+	if n == 0 {
+		return math.Max(z, 0)
+	}
+	return (z + math.Sqrt(z*z+4*float64(n))) / 2
+}
+
+// radialLog returns n log ρ − (ρ − z)²/2 for ρ > 0.
+func radialLog(n int, z, r float64) float64 {
+	l := -(r - z) * (r - z) / 2
+	if n > 0 {
+		l += float64(n) * math.Log(r)
+	}
+	return l
 }

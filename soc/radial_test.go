@@ -15,17 +15,8 @@ import (
 // [0, ρ* + 40] in 4000 panels (the integrand's narrowest feature, width
 // 1/|z| near 0 for z = −40, spans ten panels).
 func quadLogRadial(n int, z float64) float64 {
-	mode := math.Max(z, 0)
-	if n > 0 {
-		mode = (z + math.Sqrt(z*z+4*float64(n))) / 2
-	}
-	lf := func(r float64) float64 {
-		l := -(r - z) * (r - z) / 2
-		if n > 0 {
-			l += float64(n) * math.Log(r)
-		}
-		return l
-	}
+	mode := radialMode(n, z)
+	lf := func(r float64) float64 { return radialLog(n, z, r) }
 	lm := lf(mode)
 	f := func(r float64) float64 {
 		if r <= 0 {
