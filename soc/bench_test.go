@@ -1,6 +1,7 @@
 package soc
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -105,4 +106,50 @@ func BenchmarkLRDSChain(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*steps*b.N)/b.Elapsed().Seconds(), "particle-steps/s")
+}
+
+// BenchmarkProjLaw times the density of the projected mixture (K = 32
+// isotropic components, unit-scale means, variances 0.01–0.1) at draws of
+// the law itself, on S² and on SO(3) (two rays per point): the terminal
+// term of an lrds path there.
+func BenchmarkProjLaw(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		kind coverKind
+		d    int
+	}{{"S2", sphereCover, 3}, {"SO3", so3Cover, 4}} {
+		b.Run(c.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			const k = 32
+			q := Mixture{}
+			for j := range k {
+				q.Weights = append(q.Weights, 0.5+rng.Float64())
+				m := make([]float64, c.d)
+				var n float64
+				for i := range m {
+					m[i] = rng.NormFloat64()
+					n += m[i] * m[i]
+				}
+				for i := range m {
+					q.Means = append(q.Means, m[i]/math.Sqrt(n))
+				}
+				q.Variances = append(q.Variances, 0.01+0.09*float64(j)/k)
+			}
+			ch, err := newMixtureParts(&q, c.d, c.kind)
+			if err != nil {
+				b.Fatal(err)
+			}
+			const pts = 256
+			x := make([]float64, pts*ch.md)
+			for i := range pts {
+				ch.law.Rand(x[i*ch.md:(i+1)*ch.md], rng)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				_ = ch.law.LogDensity(x[i*ch.md : (i+1)*ch.md])
+				i = (i + 1) % pts
+			}
+		})
+	}
 }

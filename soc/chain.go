@@ -59,6 +59,13 @@ type chainStep struct {
 // on the space of kind (law: the same on R^d, its pushforward otherwise;
 // see cover.go).
 func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
+	for _, vs := range [][]float64{q.Weights, q.Means, q.Variances} {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%w: reference mixture with a non-finite parameter %v", ErrModel, v)
+			}
+		}
+	}
 	law, err := q.law(d)
 	if err != nil {
 		return nil, err
@@ -93,9 +100,9 @@ func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	case torusCover:
 		c.cov = wrappedLaw{c}
 	case sphereCover:
-		c.cov = projLaw{c: c}
+		c.cov = newProjLaw(c, false)
 	case so3Cover:
-		c.cov = projLaw{c: c, so3: true}
+		c.cov = newProjLaw(c, true)
 		c.md = 9
 	}
 	if c.cov != nil {

@@ -33,8 +33,8 @@ import (
 //     for one component).
 //   - SO(3): π(y) = R(y/|y|), the rotation of the unit quaternion (the
 //     convention of manifold.SO3.FromQuat). u ↦ R(u) is a 2:1 local
-//     isometry from S³ with its metric scaled by 2 (rotation angle = 2 ×
-//     quaternion angle), so volumes scale by 2³ and
+//     isometry onto SO(3) from S³ with lengths doubled (S³ of radius 2:
+//     rotation angle = 2 × quaternion angle), so volumes scale by 2³ and
 //     q(R) = (q_{S³}(u) + q_{S³}(−u))/8 with ±u the quaternions of R
 //     (∫_{SO(3)} q = ∫_{S³} q_{S³} = 1). The fibre is the two rays ±u.
 //
@@ -93,31 +93,49 @@ func netSpace(method string, space manifold.Manifold) manifold.Manifold {
 
 // projLaw is q = π_* q̃ on a sphere (so3 false) or on SO(3) (so3 true) for
 // the isotropic mixture q̃ of its chain; see the comment above coverKind.
+// base, iv2 and isd hold the per-component constants of logRay.
 type projLaw struct {
-	c   *mixtureChain
-	so3 bool
+	c              *mixtureChain
+	so3            bool
+	base, iv2, isd []float64
 }
 
-// logRay returns log ∫₀^∞ r^{D−1} q̃(ru) dr for a unit u ∈ R^D: with
-// t_k = u·m_k, per component
+// newProjLaw returns the projected law of the isotropic chain c.
+func newProjLaw(c *mixtureChain, so3 bool) projLaw {
+	p := projLaw{c: c, so3: so3, base: make([]float64, c.k), iv2: make([]float64, c.k), isd: make([]float64, c.k)}
+	D := c.d
+	for j := range c.k {
+		var mm float64
+		for _, v := range c.means[j*D : (j+1)*D] {
+			mm += v * v
+		}
+		s2 := c.vars[j]
+		p.base[j] = c.logW[j] - 0.5*float64(D)*math.Log(2*math.Pi) - mm/(2*s2)
+		p.iv2[j] = 1 / (2 * s2)
+		p.isd[j] = 1 / math.Sqrt(s2)
+	}
+	return p
+}
+
+// logRay returns log ∫₀^∞ r^{D−1} q̃(ru) dr for u = x·inv, inv = 1/|x|:
+// with t_k = u·m_k, per component
 //
 //	log w_k − (D/2) log 2π − (|m_k|² − t_k²)/(2s_k²) + log m_{D−1}(t_k/s_k)
 //
 // (logRadial; the powers of s_k cancel). If comp is not nil it receives
 // the K component terms.
-func (p projLaw) logRay(u, comp []float64) float64 {
+func (p projLaw) logRay(x []float64, inv float64, comp []float64) float64 {
 	c := p.c
 	D := c.d
 	m, s := math.Inf(-1), 0.0
 	for j := range c.k {
 		mu := c.means[j*D : (j+1)*D]
-		var t, mm float64
-		for i, ui := range u {
-			t += ui * mu[i]
-			mm += mu[i] * mu[i]
+		var t float64
+		for i, xi := range x {
+			t += xi * mu[i]
 		}
-		s2 := c.vars[j]
-		v := c.logW[j] - 0.5*float64(D)*math.Log(2*math.Pi) - (mm-t*t)/(2*s2) + logRadial(D-1, t/math.Sqrt(s2))
+		t *= inv
+		v := p.base[j] + t*t*p.iv2[j] + logRadial(D-1, t*p.isd[j])
 		if comp != nil {
 			comp[j] = v
 		}
@@ -139,22 +157,12 @@ func (p projLaw) LogDensity(x []float64) float64 {
 	if p.so3 {
 		u := buf[:]
 		quatOf(u, x)
-		a := p.logRay(u, nil)
-		for i := range u {
-			u[i] = -u[i]
-		}
-		b := p.logRay(u, nil)
+		a := p.logRay(u, 1, nil)
+		b := p.logRay(u, -1, nil) // the ray of −u
 		hi, lo := math.Max(a, b), math.Min(a, b)
 		return hi + math.Log1p(math.Exp(lo-hi)) - math.Log(8)
 	}
-	u := x
-	if n := norm(x); n != 1 {
-		u = make([]float64, len(x))
-		for i, v := range x {
-			u[i] = v / n
-		}
-	}
-	return p.logRay(u, nil)
+	return p.logRay(x, 1/norm(x), nil)
 }
 
 // GradLogDensity is not needed by lrds; it panics.
@@ -204,13 +212,10 @@ func (p projLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 			u[i] = v / n
 		}
 	}
-	p.logRay(u, tmp[:K])
+	p.logRay(u, 1, tmp[:K])
 	nt := K
 	if p.so3 {
-		for i := range u {
-			u[i] = -u[i]
-		}
-		p.logRay(u, tmp[K:2*K])
+		p.logRay(u, -1, tmp[K:2*K]) // the ray of −u
 		nt = 2 * K
 	}
 	mx := math.Inf(-1)
@@ -223,9 +228,9 @@ func (p projLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		tot += tmp[j]
 	}
 	j := pickIndex(tmp[:nt], rng.Float64()*tot)
-	if p.so3 && j < K {
+	if j >= K {
 		for i := range u {
-			u[i] = -u[i] // back to +u
+			u[i] = -u[i] // the ray of −u (SO(3))
 		}
 	}
 	j %= K

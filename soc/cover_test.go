@@ -71,7 +71,7 @@ func TestProjLawNormalised(t *testing.T) {
 					u[2] = math.Sin(psi) * math.Sin(th) * math.Cos(phi)
 					u[3] = math.Sin(psi) * math.Sin(th) * math.Sin(phi)
 					vol := math.Sin(psi) * math.Sin(psi) * math.Sin(th)
-					s += wp[i] * wt[j] * (2 * math.Pi / nphi) * vol * math.Exp(pl.logRay(u, nil))
+					s += wp[i] * wt[j] * (2 * math.Pi / nphi) * vol * math.Exp(pl.logRay(u, 1, nil))
 				}
 			}
 		}
@@ -235,4 +235,25 @@ func TestLRDSSphereSO3(t *testing.T) {
 			require.Equal(t, out.Samples, out2.Samples)
 		})
 	}
+}
+
+// TestCoverChecks: a model file's mixture with a non-finite parameter is
+// rejected (ErrModel), and lrdsSpaceSettings, which both Train and Load
+// apply, refuses the product family and the gradient term on S² and
+// SO(3) but not on the torus.
+func TestCoverChecks(t *testing.T) {
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		q := &Mixture{Weights: []float64{1}, Means: []float64{0, 1, bad}, Variances: []float64{0.5}}
+		_, err := newMixtureParts(q, 3, sphereCover)
+		require.ErrorIs(t, err, ErrModel)
+		q = &Mixture{Weights: []float64{1}, Means: []float64{0, 1, 0}, Variances: []float64{bad}}
+		_, err = newMixtureParts(q, 3, sphereCover)
+		require.ErrorIs(t, err, ErrModel)
+	}
+	for _, sp := range []manifold.Manifold{manifold.NewSphere(3), manifold.NewSO3()} {
+		require.NoError(t, lrdsSpaceSettings(sp, &Settings{}))
+		require.ErrorIs(t, lrdsSpaceSettings(sp, &Settings{GradTerm: true}), ErrSettings)
+		require.ErrorIs(t, lrdsSpaceSettings(sp, &Settings{Family: Product}), ErrSettings)
+	}
+	require.NoError(t, lrdsSpaceSettings(manifold.NewTorus(2), &Settings{GradTerm: true, Family: Product}))
 }

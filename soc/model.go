@@ -104,6 +104,9 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		return nil, fmt.Errorf("%w: network output %d inconsistent with the settings (want %d)", ErrModel, f.Arch.Out, want)
 	}
 	if m.Method == "lrds" {
+		if err := lrdsSpaceSettings(space, &m.Settings); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrModel, err)
+		}
 		var q Mixture
 		if err := decode(f.Training["mixture"], &q); err != nil {
 			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)

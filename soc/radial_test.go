@@ -36,12 +36,15 @@ func quadLogRadial(n int, z float64) float64 {
 
 func TestLogRadial(t *testing.T) {
 	// Tolerance on |log m_n − log m̂_n| against the quadrature above, whose
-	// own error is at the 1e-14 level; the Miller and series branches are
-	// exact to rounding, the x ≤ 1 forward branch loses at most a factor
-	// of ~10 to cancellation.
+	// own error is at the 1e-14 level (1e-15 from 60-digit mpmath values of
+	// the parabolic-cylinder form at n = 52–60, z = −38, −40, in review);
+	// the Miller and series branches are exact to rounding, the forward
+	// branch of g_n loses at most e^{2x√n} ≤ e⁶ ulps to cancellation. The
+	// z values straddle every branch boundary: x√n = 3, x = 8 and 30, and
+	// the overflow of e^{x²/2} at x ≈ 37.7 (n ≥ 52 fell back to it once).
 	const tol = 1e-11
-	zs := []float64{-60, -35, -30.5, -29.5, -12, -8, -4.1, -3.9, -2, -1.0001, -0.9999, -0.3, 0, 0.3, 1, 5, 20, 60}
-	for _, n := range []int{0, 1, 2, 3, 4, 6, 9} {
+	zs := []float64{-60, -40, -38, -35, -30.5, -29.5, -12, -8.01, -7.99, -4.1, -3.9, -2, -1.5, -1.0001, -0.9999, -0.3, 0, 0.3, 1, 5, 20, 60}
+	for _, n := range []int{0, 1, 2, 3, 4, 6, 9, 20, 52, 60} {
 		for _, z := range zs {
 			got, want := logRadial(n, z), quadLogRadial(n, z)
 			require.Falsef(t, math.IsNaN(got) || math.IsInf(got, 0), "n=%d z=%v: %v", n, z, got)
@@ -64,7 +67,7 @@ func TestRandRadial(t *testing.T) {
 	for _, c := range []struct {
 		n int
 		z float64
-	}{{2, 1.5}, {2, 0}, {3, -1}, {3, -3.9}, {3, -4.1}, {2, -12}, {0, -0.5}, {1, 6}} {
+	}{{2, 1.5}, {2, 0}, {3, -1}, {3, -3.9}, {3, -4.1}, {2, -12}, {0, -0.5}, {1, 6}, {49, -4.01}, {20, -30}} {
 		m1 := math.Exp(logRadial(c.n+1, c.z) - logRadial(c.n, c.z))
 		m2 := math.Exp(logRadial(c.n+2, c.z) - logRadial(c.n, c.z))
 		var s, s2 float64
