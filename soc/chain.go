@@ -9,7 +9,7 @@ import (
 )
 
 // mixtureChain is the Föllmer process of a Gaussian-mixture reference law
-// q (Mixture, isotropic or product) sampled exactly on a time grid: the
+// q (Mixture, isotropic, diagonal or product) sampled exactly on a time grid: the
 // lrds base process. Under the Brownian reference σ(t) dW from X₀ = 0 on
 // [0, 1], with ν(t) = ∫₀ᵗ σ², V = ν(1), the h-transform with
 // h(1, y) = q(y)/N(y; 0, VI) has terminal law exactly q, and given X₁ its
@@ -25,16 +25,18 @@ import (
 // so X_{t'} | X_t = x ~ N(x + (Δ/τ)(μ₁ − x), Δτ'/τ + (Δ/τ)² v₁). For the
 // mixture, the transition is the mixture of these component transitions
 // with the responsibilities r_c(t, x) ∝ w_c I_c(t, x) of
-// controlsde.FollmerProduct (isotropic: one component for all coordinates;
-// product: one per coordinate). The chain's states at the grid times have
+// controlsde.FollmerProduct (isotropic and diagonal: one component for all
+// coordinates, N(m_c, s_c²) or N(m_ci, s_ci²) per coordinate; product: one
+// per coordinate). The chain's states at the grid times have
 // the law of the continuous process, so its terminal law is exactly q with
 // no discretisation error.
 type mixtureChain struct {
 	d, k    int
 	product bool
+	diag    bool       // isotropic layout with a variance per coordinate
 	logW    []float64  // isotropic: K; product: d·K (i·K + c)
 	means   []float64  // isotropic: K·d (c·d + i); product: d·K
-	vars    []float64  // isotropic: K; product: d·K
+	vars    []float64  // isotropic: K; diagonal: K·d (c·d + i); product: d·K
 	law     mixtureLaw // terminal law: q on R^d, or π_* q on the space (cov)
 	cover   mixtureLaw // q on R^d
 	cov     coverLaw   // nil on R^d; else the map onto the space (cover.go)
@@ -73,7 +75,7 @@ func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	if (kind == sphereCover || kind == so3Cover) && q.Kind != Isotropic {
 		return nil, fmt.Errorf("%w: lrds on spheres and SO(3) needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
 	}
-	c := &mixtureChain{d: d, md: d, product: q.Kind == Product, law: law, cover: law,
+	c := &mixtureChain{d: d, md: d, product: q.Kind == Product, diag: q.Kind == Diagonal, law: law, cover: law,
 		means: q.Means, vars: q.Variances}
 	c.k = len(q.Weights)
 	if c.product {
@@ -181,6 +183,9 @@ func (c *mixtureChain) step(k int) chainStep {
 func (c *mixtureChain) comp(i, j int) (lw, m, s2 float64) {
 	if c.product {
 		return c.logW[i*c.k+j], c.means[i*c.k+j], c.vars[i*c.k+j]
+	}
+	if c.diag {
+		return c.logW[j], c.means[j*c.d+i], c.vars[j*c.d+i]
 	}
 	return c.logW[j], c.means[j*c.d+i], c.vars[j]
 }

@@ -19,8 +19,9 @@ func testChains(t *testing.T) map[string]*mixtureChain {
 	grid := controlsde.UniformGrid(8, 0, 1)
 	iso := &Mixture{Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 0.6}}
 	prod := &Mixture{Kind: Product, Weights: []float64{0.8, 0.2, 0.5, 0.5}, Means: []float64{1.6, -1.7, 0.3, -0.2}, Variances: []float64{0.05, 0.07, 1, 0.3}}
+	diag := &Mixture{Kind: Diagonal, Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 1.5, 0.6, 0.05}}
 	out := map[string]*mixtureChain{}
-	for name, q := range map[string]*Mixture{"isotropic": iso, "product": prod} {
+	for name, q := range map[string]*Mixture{"isotropic": iso, "diagonal": diag, "product": prod} {
 		c, err := newMixtureChain(q, 2, sch, grid, flatCover)
 		require.NoError(t, err)
 		out[name] = c

@@ -9,10 +9,15 @@ import (
 )
 
 // Mixture is the learned reference law q of "lrds", in a form stored in
-// model files. Two families:
+// model files. Three families:
 //
 //   - Kind "" (isotropic): q = Σ_k w_k N(m_k, s_k² I) on R^d; Weights and
 //     Variances hold K values, Means K·d values back to back.
+//   - Kind "diagonal": q = Σ_k w_k N(m_k, diag(s_k1², …, s_kd²)); Weights
+//     hold K values, Means and Variances K·d values back to back. It
+//     follows scales that differ between coordinates and components, such
+//     as the neck and mouth of Neal's funnel, which isotropic components
+//     can only tile.
 //   - Kind "product" (mean-field): q = Π_i Σ_k w_ik N(m_ik, s_ik²), a
 //     mixture of K^d diagonal Gaussians with O(dK) parameters; Weights,
 //     Means and Variances hold d·K values, coordinate i at i·K … i·K+K−1.
@@ -29,6 +34,7 @@ type Mixture struct {
 // Mixture kinds.
 const (
 	Isotropic = ""
+	Diagonal  = "diagonal"
 	Product   = "product"
 )
 
@@ -46,6 +52,11 @@ func (q Mixture) law(d int) (mixtureLaw, error) {
 			return nil, fmt.Errorf("%w: isotropic mixture with %d weights and %d means in dimension %d", ErrModel, len(q.Weights), len(q.Means), d)
 		}
 		return controlsde.NewGaussianMixture(q.Weights, q.Means, q.Variances, 0)
+	case Diagonal:
+		if d < 1 || len(q.Weights) == 0 || len(q.Means) != len(q.Weights)*d || len(q.Variances) != len(q.Weights)*d {
+			return nil, fmt.Errorf("%w: diagonal mixture with %d weights, %d means and %d variances in dimension %d", ErrModel, len(q.Weights), len(q.Means), len(q.Variances), d)
+		}
+		return newDiagMixture(q.Weights, q.Means, q.Variances, d)
 	case Product:
 		if d < 1 || len(q.Weights) == 0 || len(q.Weights)%d != 0 {
 			return nil, fmt.Errorf("%w: product mixture with %d weights in dimension %d", ErrModel, len(q.Weights), d)
@@ -53,6 +64,99 @@ func (q Mixture) law(d int) (mixtureLaw, error) {
 		return controlsde.NewProductMixture(d, len(q.Weights)/d, q.Weights, q.Means, q.Variances, 0)
 	}
 	return nil, fmt.Errorf("%w: unknown mixture kind %q", ErrModel, q.Kind)
+}
+
+// diagMixture is the normalised law Σ_k w_k N(m_k, diag(v_k)) on R^d.
+type diagMixture struct {
+	d                int
+	logW, means, ivs []float64 // K; K·d; K·d inverse variances
+	sds, lnorm       []float64 // K·d standard deviations; K normalisers −½ Σ_i log(2π v_ki)
+	tmp              []float64
+}
+
+// newDiagMixture returns the diagonal mixture; weights are normalised
+// here and must be positive, variances positive.
+func newDiagMixture(w, m, v []float64, d int) (*diagMixture, error) {
+	k := len(w)
+	g := &diagMixture{d: d, means: append([]float64(nil), m...), ivs: make([]float64, k*d), sds: make([]float64, k*d), lnorm: make([]float64, k)}
+	var sw float64
+	for j, wj := range w {
+		if !(wj > 0) {
+			return nil, fmt.Errorf("%w: diagonal mixture component %d has weight %v", ErrModel, j, wj)
+		}
+		sw += wj
+		for i := range d {
+			vi := v[j*d+i]
+			if !(vi > 0) {
+				return nil, fmt.Errorf("%w: diagonal mixture component %d has variance %v", ErrModel, j, vi)
+			}
+			g.ivs[j*d+i] = 1 / vi
+			g.sds[j*d+i] = math.Sqrt(vi)
+			g.lnorm[j] -= 0.5 * math.Log(2*math.Pi*vi)
+		}
+	}
+	for _, wj := range w {
+		g.logW = append(g.logW, math.Log(wj/sw))
+	}
+	return g, nil
+}
+
+// compLog returns log w_k + log N(x; m_k, diag(v_k)).
+func (g *diagMixture) compLog(k int, x []float64) float64 {
+	l := g.logW[k] + g.lnorm[k]
+	for i, xi := range x {
+		e := xi - g.means[k*g.d+i]
+		l -= 0.5 * e * e * g.ivs[k*g.d+i]
+	}
+	return l
+}
+
+// LogDensity returns log q(x) = log Σ_k w_k N(x; m_k, diag(v_k)).
+func (g *diagMixture) LogDensity(x []float64) float64 {
+	m, s := math.Inf(-1), 0.0
+	for k := range g.logW {
+		m, s, _ = lseScale(m, s, g.compLog(k, x))
+	}
+	return m + math.Log(s)
+}
+
+// GradLogDensity writes ∇log q(x) = Σ_k π_k(x) diag(v_k)⁻¹(m_k − x), π_k the
+// responsibilities, into dst and returns log q(x).
+func (g *diagMixture) GradLogDensity(dst, x []float64) float64 {
+	k := len(g.logW)
+	l := make([]float64, k)
+	m := math.Inf(-1)
+	for j := range k {
+		l[j] = g.compLog(j, x)
+		m = math.Max(m, l[j])
+	}
+	var s float64
+	for j := range k {
+		l[j] = math.Exp(l[j] - m)
+		s += l[j]
+	}
+	clear(dst)
+	for j := range k {
+		for i, xi := range x {
+			dst[i] += l[j] / s * (g.means[j*g.d+i] - xi) * g.ivs[j*g.d+i]
+		}
+	}
+	return m + math.Log(s)
+}
+
+// Rand writes a draw of q into dst.
+func (g *diagMixture) Rand(dst []float64, rng *rand.Rand) {
+	u := rng.Float64()
+	j := len(g.logW) - 1
+	for k, lw := range g.logW {
+		if u -= math.Exp(lw); u < 0 {
+			j = k
+			break
+		}
+	}
+	for i := range dst {
+		dst[i] = g.means[j*g.d+i] + g.sds[j*g.d+i]*rng.NormFloat64()
+	}
 }
 
 // AnnealedMALA draws chains samples approximately from γ/Z by annealed
@@ -142,6 +246,20 @@ func AnnealedMALA(target controlsde.Target, d, chains, levels, steps int, s floa
 // The iterations are weightedEM with equal sample weights; components
 // whose weight ends below 1e-8 are dropped.
 func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
+	return fitMixture(x, d, k, iters, minVar, false, rng)
+}
+
+// FitDiagonalMixture is FitMixture for the diagonal family: the variance
+// update is per coordinate,
+//
+//	s_kc² = Σ_i r_ik (x_ic − m_kc)² / Σ_i r_ik   (floored at minVar),
+//
+// started from the isotropic variance of all the data.
+func FitDiagonalMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
+	return fitMixture(x, d, k, iters, minVar, true, rng)
+}
+
+func fitMixture(x []float64, d, k, iters int, minVar float64, diag bool, rng *rand.Rand) (Mixture, error) {
 	n := len(x) / d
 	if n < k || k < 1 || d < 1 {
 		return Mixture{}, fmt.Errorf("%w: cannot fit %d components to %d points", ErrSettings, k, n)
@@ -188,9 +306,19 @@ func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (M
 		total += dist2(row(i), mean0)
 	}
 	v0 := math.Max(total/float64(n*d), minVar)
-	q := Mixture{Weights: make([]float64, k), Means: means, Variances: make([]float64, k)}
+	nv := 1
+	if diag {
+		nv = d
+	}
+	q := Mixture{Weights: make([]float64, k), Means: means, Variances: make([]float64, k*nv)}
+	if diag {
+		q.Kind = Diagonal
+	}
 	for j := range k {
-		q.Weights[j], q.Variances[j] = 1/float64(k), v0
+		q.Weights[j] = 1 / float64(k)
+	}
+	for j := range q.Variances {
+		q.Variances[j] = v0
 	}
 	omega := make([]float64, n)
 	for i := range omega {
@@ -199,14 +327,14 @@ func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (M
 	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, iters, minVar, make([]float64, n*k))
 	// Drop the components that lost their mass (weightedEM keeps them at
 	// weight 1e-12).
-	var nq Mixture
+	nq := Mixture{Kind: q.Kind}
 	for j, w := range q.Weights {
 		if w < 1e-8 {
 			continue
 		}
 		nq.Weights = append(nq.Weights, w)
 		nq.Means = append(nq.Means, q.Means[j*d:(j+1)*d]...)
-		nq.Variances = append(nq.Variances, q.Variances[j])
+		nq.Variances = append(nq.Variances, q.Variances[j*nv:(j+1)*nv]...)
 	}
 	q = nq
 	return q, nil

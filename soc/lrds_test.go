@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/geosoc/geosoc/controlsde"
 )
@@ -40,6 +42,51 @@ func TestFitMixture(t *testing.T) {
 
 	_, err = FitMixture(x[:4], 2, 3, 10, 1e-4, rng)
 	require.ErrorIs(t, err, ErrSettings)
+}
+
+// TestDiagonalMixture checks the diagonal family: its law integrates to
+// one (2-D Gauss–Legendre quadrature, 1e-9), its gradient matches central
+// differences (1e-6), and FitDiagonalMixture recovers the weights, means
+// and per-coordinate variances of 4000 draws within fitTol (standard
+// errors about 0.01–0.03 at these sizes).
+func TestDiagonalMixture(t *testing.T) {
+	const fitTol = 0.06
+	w, m, v := []float64{0.7, 0.3}, []float64{-2, 0, 3, 1}, []float64{0.25, 1.5, 0.8, 0.05}
+	law, err := (Mixture{Kind: Diagonal, Weights: w, Means: m, Variances: v}).law(2)
+	require.NoError(t, err)
+	inner := func(a float64) float64 {
+		return quad.Fixed(func(b float64) float64 { return math.Exp(law.LogDensity([]float64{a, b})) }, -12, 12, 400, nil, 0)
+	}
+	require.InDelta(t, 1, quad.Fixed(inner, -12, 12, 400, nil, 0), 1e-9)
+	x0 := []float64{0.3, 0.6}
+	g := make([]float64, 2)
+	l := law.GradLogDensity(g, x0)
+	require.InDelta(t, law.LogDensity(x0), l, 1e-14)
+	want := fd.Gradient(nil, law.LogDensity, x0, &fd.Settings{Formula: fd.Central, Step: 1e-5})
+	require.InDeltaSlice(t, want, g, 1e-6)
+
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float64, 4000*2)
+	for i := range 4000 {
+		law.Rand(x[i*2:(i+1)*2], rng)
+	}
+	q, err := FitDiagonalMixture(x, 2, 2, 100, 1e-4, rng)
+	require.NoError(t, err)
+	require.Equal(t, Diagonal, q.Kind)
+	require.Len(t, q.Weights, 2)
+	require.Len(t, q.Variances, 4)
+	a, b := 0, 1
+	if q.Means[0] > q.Means[2] {
+		a, b = 1, 0
+	}
+	require.InDelta(t, 0.7, q.Weights[a], fitTol)
+	require.InDeltaSlice(t, []float64{-2, 0}, q.Means[2*a:2*a+2], fitTol)
+	require.InDeltaSlice(t, []float64{3, 1}, q.Means[2*b:2*b+2], fitTol)
+	require.InDeltaSlice(t, []float64{0.25, 1.5}, q.Variances[2*a:2*a+2], 2*fitTol)
+	require.InDeltaSlice(t, []float64{0.8, 0.05}, q.Variances[2*b:2*b+2], 2*fitTol)
+
+	_, err = (Mixture{Kind: Diagonal, Weights: w, Means: m, Variances: v[:2]}).law(2)
+	require.ErrorIs(t, err, ErrModel)
 }
 
 // TestAnnealedMALA runs the annealed MALA on N(m, s² I) in R^3 and checks
@@ -99,4 +146,49 @@ func TestLRDSTwoModes(t *testing.T) {
 	require.Less(t, left, 1800)
 	require.InDelta(t, 2.0/3, wLeft, weightTol)
 	require.InDelta(t, 0, srep.LogZ, zTol*srep.LogZStdErr+logZFloor)
+}
+
+// diagTarget is a diagonal Gaussian mixture as a named target with exact
+// samples (log Z = 0).
+type diagTarget struct{ *diagMixture }
+
+func (diagTarget) Name() string                           { return "diag3" }
+func (g diagTarget) Dim() int                             { return g.d }
+func (g diagTarget) Sample(dst []float64, rng *rand.Rand) { g.Rand(dst, rng) }
+func (diagTarget) LogZ() (float64, bool)                  { return 0, true }
+
+// TestLRDSDiagonal trains lrds with the diagonal family on a mixture of two
+// anisotropic Gaussians in R³ (variances from 0.05 to 3): log Ẑ within 4
+// SE plus 0.02 of 0, ESS/N above 0.5 (measured 0.995; the same settings
+// with the isotropic and product families gave 0.18 and 0.38), the
+// forward identity E[1/w] = 1/Z, and the model keeps its family through
+// Save and Load.
+func TestLRDSDiagonal(t *testing.T) {
+	dm, err := newDiagMixture([]float64{0.4, 0.6}, []float64{-2, 0, 1, 2, 1, -1}, []float64{0.05, 1, 3, 2, 0.1, 0.5}, 3)
+	require.NoError(t, err)
+	tg := diagTarget{dm}
+	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 2}, Steps: 10}
+	m, _, err := Train("lrds", tg, &Settings{Steps: 10, Batch: 32, Hidden: []int{16}, Reference: ref, Seed: 4,
+		Family: Diagonal, Components: 2, Chains: 512, Levels: 10, MCMCSteps: 5, RefineRounds: 4, RefineSamples: 2048})
+	require.NoError(t, err)
+	require.Equal(t, Diagonal, m.Mixture.Kind)
+	out, rep, err := Sample(m, tg, 4000, 5)
+	require.NoError(t, err)
+	t.Logf("log Z %.4f ± %.4f, ESS/N %.3f, EUBO %.4f", rep.LogZ, rep.LogZStdErr, rep.ESSFraction, rep.EUBO)
+	require.InDelta(t, 0, rep.LogZ, 4*rep.LogZStdErr+0.02)
+	require.Greater(t, rep.ESSFraction, 0.5)
+	c, err := m.lrdsChain()
+	require.NoError(t, err)
+	net, err := m.Control(tg)
+	require.NoError(t, err)
+	requireForwardIdentity(t, lrdsForward(c, net, tg, tg, 8000, 7, 2), 0)
+
+	path := t.TempDir() + "/d.nn"
+	require.NoError(t, Save(path, m))
+	got, err := Load(path, tg)
+	require.NoError(t, err)
+	require.Equal(t, Diagonal, got.Mixture.Kind)
+	out2, _, err := Sample(got, tg, 4000, 5)
+	require.NoError(t, err)
+	require.Equal(t, out.Samples, out2.Samples)
 }

@@ -56,22 +56,33 @@ func FitProductMixture(x []float64, d, k, iters int, minVar float64, rng *rand.R
 //	r_ik ∝ w_k N(x_i; m_k, v_k I),  w_k = Σ_i ω_i r_ik,
 //	m_k = Σ_i ω_i r_ik x_i / w_k,  v_k = Σ_i ω_i r_ik |x_i − m_k|² / (d w_k),
 //
-// variances floored at minVar. A component whose mass falls below 1e-12
+// variances floored at minVar. With K·d variances (the diagonal family)
+// the variance update is per coordinate,
+// v_kc = Σ_i ω_i r_ik (x_ic − m_kc)² / w_k, and N(x; m_k, diag(v_k)) enters
+// the responsibilities. A component whose mass falls below 1e-12
 // keeps its mean and variance and the weight 1e-12, so K stays fixed.
 // r is scratch of n·K values.
 func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar float64, r []float64) {
 	k, n := len(w), len(omega)
+	// v holds K isotropic variances or K·d diagonal ones.
+	diag := len(v) == k*d && d > 1
+	vv := func(j, c int) float64 {
+		if diag {
+			return v[j*d+c]
+		}
+		return v[j]
+	}
 	for range iters {
 		for i := range n {
 			xi := x[i*d : (i+1)*d]
 			mx := math.Inf(-1)
 			for j := range k {
-				var e2 float64
+				l := math.Log(w[j])
 				for c, xc := range xi {
 					e := xc - m[j*d+c]
-					e2 += e * e
+					vc := vv(j, c)
+					l -= 0.5*e*e/vc + 0.5*math.Log(vc)
 				}
-				l := math.Log(w[j]) - 0.5*e2/v[j] - 0.5*float64(d)*math.Log(v[j])
 				r[i*k+j] = l
 				mx = math.Max(mx, l)
 			}
@@ -105,14 +116,29 @@ func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar 
 			for c := range mj {
 				mj[c] /= nk
 			}
-			var ss float64
-			for i := range n {
-				for c, mc := range mj {
-					e := x[i*d+c] - mc
-					ss += r[i*k+j] * e * e
+			if diag {
+				vj := v[j*d : (j+1)*d]
+				clear(vj)
+				for i := range n {
+					for c, mc := range mj {
+						e := x[i*d+c] - mc
+						vj[c] += r[i*k+j] * e * e
+					}
 				}
+				for c := range vj {
+					vj[c] = math.Max(vj[c]/nk, minVar)
+				}
+			} else {
+				var ss float64
+				for i := range n {
+					for c, mc := range mj {
+						e := x[i*d+c] - mc
+						ss += r[i*k+j] * e * e
+					}
+				}
+				v[j] = math.Max(ss/(nk*float64(d)), minVar)
 			}
-			w[j], v[j] = nk, math.Max(ss/(nk*float64(d)), minVar)
+			w[j] = nk
 			tot += nk
 		}
 		for j := range w {

@@ -100,7 +100,8 @@ type Settings struct {
 	Levels     int `json:"levels,omitempty"`
 	MCMCSteps  int `json:"mcmc_steps,omitempty"`
 	// Family is the lrds reference family: "isotropic" (Components
-	// components Σ_k w_k N(m_k, s_k² I), FitMixture), "product"
+	// components Σ_k w_k N(m_k, s_k² I), FitMixture), "diagonal"
+	// (Σ_k w_k N(m_k, diag(s_k²)), FitDiagonalMixture), "product"
 	// (mean-field: Components components per coordinate,
 	// FitProductMixture) or "auto" (the default): both are fitted and
 	// refined, the product one with min(Components, 4) components per
@@ -198,9 +199,9 @@ func (s *Settings) resolve(method string) (Settings, error) {
 			o.Family = "auto"
 		}
 		switch o.Family {
-		case "auto", "isotropic", Product:
+		case "auto", "isotropic", Diagonal, Product:
 		default:
-			return o, fmt.Errorf("%w: lrds reference family %q (want auto, isotropic or product)", ErrSettings, o.Family)
+			return o, fmt.Errorf("%w: lrds reference family %q (want auto, isotropic, diagonal or product)", ErrSettings, o.Family)
 		}
 		if (o.RefineRounds > 0 && o.RefineSamples < 2) || (o.Family == "auto" && o.RefineRounds < 1) {
 			return o, fmt.Errorf("%w: lrds refine rounds %d, samples %d, family %s (auto needs a refinement)", ErrSettings, o.RefineRounds, o.RefineSamples, o.Family)
@@ -615,6 +616,8 @@ func (tr *trainer) fitReference() error {
 				k = min(k, 4)
 			}
 			q, err = FitProductMixture(x, d, k, 50, 1e-4, tr.rng)
+		} else if family == Diagonal {
+			q, err = FitDiagonalMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
 		} else {
 			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
 			if err == nil && ray {
@@ -676,7 +679,7 @@ func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	if kind != sphereCover && kind != so3Cover {
 		return nil
 	}
-	if s.Family == Product {
+	if s.Family == Product || s.Family == Diagonal {
 		return fmt.Errorf("%w: lrds on %s needs the isotropic reference family, have %q", ErrSettings, spaceName(space), s.Family)
 	}
 	if s.GradTerm {

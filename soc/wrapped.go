@@ -67,10 +67,10 @@ func (w wrappedLaw) LogDensity(x []float64) float64 {
 	}
 	m, s := math.Inf(-1), 0.0
 	for j := range c.k {
-		lw, _, s2 := c.comp(0, j)
+		lw, _, _ := c.comp(0, j)
 		v := lw
 		for i, xi := range x {
-			_, mu, _ := c.comp(i, j)
+			_, mu, s2 := c.comp(i, j)
 			v += wrappedNormalLog(manifold.TorusWrap(xi), mu, s2)
 		}
 		m, s, _ = lseScale(m, s, v)
@@ -101,9 +101,9 @@ func (w wrappedLaw) project(dst, y []float64) {
 // lift writes into y a draw of Y given wrap(Y) = x under q̃ (the lift of
 // the extension γ̃): for the product family each coordinate picks an
 // image x_i + 2πm with probability ∝ Σ_k w_ik N(x_i + 2πm; μ_ik, s_ik²);
-// for the isotropic family a component k is drawn with probability
-// ∝ w_k Π_i Σ_m N(x_i + 2πm; μ_ki, s_k²), then the images per coordinate
-// ∝ N(x_i + 2πm; μ_ki, s_k²). tmp holds K values.
+// for the isotropic and diagonal families a component k is drawn with
+// probability ∝ w_k Π_i Σ_m N(x_i + 2πm; μ_ki, s_ki²), then the images per
+// coordinate ∝ N(x_i + 2πm; μ_ki, s_ki²) (s_ki = s_k for isotropic). tmp holds K values.
 func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 	c := w.c
 	image := func(xi float64, weight func(yi float64) float64, lo, hi float64) float64 {
@@ -148,10 +148,10 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 	}
 	mx := math.Inf(-1)
 	for j := range c.k {
-		lw, _, s2 := c.comp(0, j)
+		lw, _, _ := c.comp(0, j)
 		tmp[j] = lw
 		for i, xi := range x {
-			_, mu, _ := c.comp(i, j)
+			_, mu, s2 := c.comp(i, j)
 			tmp[j] += wrappedNormalLog(manifold.TorusWrap(xi), mu, s2)
 		}
 		mx = math.Max(mx, tmp[j])
@@ -162,10 +162,9 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		tot += tmp[j]
 	}
 	j := pickIndex(tmp[:c.k], rng.Float64()*tot)
-	_, _, s2 := c.comp(0, j)
 	for i, xi := range x {
 		xi = manifold.TorusWrap(xi)
-		_, mu, _ := c.comp(i, j)
+		_, mu, s2 := c.comp(i, j)
 		lo, hi := span(xi, func(int) (float64, float64) { return mu, s2 })
 		y[i] = image(xi, func(yi float64) float64 { e := yi - mu; return math.Exp(-0.5 * e * e / s2) }, lo, hi)
 	}
