@@ -66,22 +66,26 @@ func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar 
 	k, n := len(w), len(omega)
 	// v holds K isotropic variances or K·d diagonal ones.
 	diag := len(v) == k*d && d > 1
-	vv := func(j, c int) float64 {
-		if diag {
-			return v[j*d+c]
-		}
-		return v[j]
-	}
 	for range iters {
 		for i := range n {
 			xi := x[i*d : (i+1)*d]
 			mx := math.Inf(-1)
 			for j := range k {
-				l := math.Log(w[j])
-				for c, xc := range xi {
-					e := xc - m[j*d+c]
-					vc := vv(j, c)
-					l -= 0.5*e*e/vc + 0.5*math.Log(vc)
+				var l float64
+				if diag {
+					l = math.Log(w[j])
+					for c, xc := range xi {
+						e := xc - m[j*d+c]
+						vc := v[j*d+c]
+						l -= 0.5*e*e/vc + 0.5*math.Log(vc)
+					}
+				} else {
+					var e2 float64
+					for c, xc := range xi {
+						e := xc - m[j*d+c]
+						e2 += e * e
+					}
+					l = math.Log(w[j]) - 0.5*e2/v[j] - 0.5*float64(d)*math.Log(v[j])
 				}
 				r[i*k+j] = l
 				mx = math.Max(mx, l)
