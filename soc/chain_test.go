@@ -8,20 +8,43 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/geosoc/geosoc/controlsde"
 )
 
+// testMixtures are the laws of testChains on R².
+var testMixtures = map[string]*Mixture{
+	"isotropic": {Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 0.6}},
+	"diagonal":  {Kind: Diagonal, Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 2.5, 0.6, 0.05}},
+	"product":   {Kind: Product, Weights: []float64{0.8, 0.2, 0.5, 0.5}, Means: []float64{1.6, -1.7, 0.3, -0.2}, Variances: []float64{0.05, 0.07, 1, 0.3}},
+}
+
+// mixtureComp returns the weight, mean and variance of component j of
+// coordinate i of q in d dimensions, read from the layout documented on
+// Mixture (independently of mixtureChain.comp).
+func mixtureComp(q *Mixture, d, i, j int) (w, m, s2 float64) {
+	switch q.Kind {
+	case Product:
+		k := len(q.Weights) / d
+		var tot float64
+		for c := range k {
+			tot += q.Weights[i*k+c]
+		}
+		return q.Weights[i*k+j] / tot, q.Means[i*k+j], q.Variances[i*k+j]
+	case Diagonal:
+		return q.Weights[j] / floats.Sum(q.Weights), q.Means[j*d+i], q.Variances[j*d+i]
+	}
+	return q.Weights[j] / floats.Sum(q.Weights), q.Means[j*d+i], q.Variances[j]
+}
+
 func testChains(t *testing.T) map[string]*mixtureChain {
 	t.Helper()
 	sch := controlsde.Geometric{Min: 0.1, Max: 2}
 	grid := controlsde.UniformGrid(8, 0, 1)
-	iso := &Mixture{Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 0.6}}
-	prod := &Mixture{Kind: Product, Weights: []float64{0.8, 0.2, 0.5, 0.5}, Means: []float64{1.6, -1.7, 0.3, -0.2}, Variances: []float64{0.05, 0.07, 1, 0.3}}
-	diag := &Mixture{Kind: Diagonal, Weights: []float64{0.3, 0.7}, Means: []float64{-1.5, 0.5, 2, -1}, Variances: []float64{0.2, 1.5, 0.6, 0.05}}
 	out := map[string]*mixtureChain{}
-	for name, q := range map[string]*Mixture{"isotropic": iso, "diagonal": diag, "product": prod} {
+	for name, q := range testMixtures {
 		c, err := newMixtureChain(q, 2, sch, grid, flatCover)
 		require.NoError(t, err)
 		out[name] = c
@@ -87,8 +110,7 @@ func TestMixtureChainTransition(t *testing.T) {
 				for i := range 2 {
 					var m1, m2 float64
 					for j := range c.k {
-						lw, m, s2 := c.comp(i, j)
-						w := math.Exp(lw)
+						w, m, s2 := mixtureComp(testMixtures[name], 2, i, j)
 						v := nu*(c.V-nu)/c.V + f*f*s2
 						m1 += w * f * m
 						m2 += w * (v + f*f*m*m)

@@ -30,8 +30,9 @@
 //   - "lrds": learned reference (after Noble et al. 2024, "Learned
 //     reference-based diffusion samplers"). A Gaussian mixture q is fitted
 //     by EM to annealed-MALA chains on γ (AnnealedMALA; FitMixture for an
-//     isotropic mixture, FitProductMixture for the mean-field family
-//     Π_i Σ_k w_ik N(m_ik, s_ik²), Settings.Family = "product"), then
+//     isotropic mixture, FitDiagonalMixture for Σ_k w_k N(m_k, diag(s_k²)),
+//     Settings.Family = "diagonal", FitProductMixture for the mean-field
+//     family Π_i Σ_k w_ik N(m_ik, s_ik²), Settings.Family = "product"), then
 //     optionally improved by tempered mixture population Monte Carlo
 //     (RefineMixture, Settings.RefineRounds), which corrects the mode
 //     weights that chains without mode hopping get wrong. The base process

@@ -71,7 +71,6 @@ type diagMixture struct {
 	d                int
 	logW, means, ivs []float64 // K; K·d; K·d inverse variances
 	sds, lnorm       []float64 // K·d standard deviations; K normalisers −½ Σ_i log(2π v_ki)
-	tmp              []float64
 }
 
 // newDiagMixture returns the diagonal mixture; weights are normalised
@@ -103,6 +102,9 @@ func newDiagMixture(w, m, v []float64, d int) (*diagMixture, error) {
 
 // compLog returns log w_k + log N(x; m_k, diag(v_k)).
 func (g *diagMixture) compLog(k int, x []float64) float64 {
+	if len(x) != g.d {
+		panic("soc: diagMixture: dimension mismatch")
+	}
 	l := g.logW[k] + g.lnorm[k]
 	for i, xi := range x {
 		e := xi - g.means[k*g.d+i]
@@ -146,6 +148,9 @@ func (g *diagMixture) GradLogDensity(dst, x []float64) float64 {
 
 // Rand writes a draw of q into dst.
 func (g *diagMixture) Rand(dst []float64, rng *rand.Rand) {
+	if len(dst) != g.d {
+		panic("soc: diagMixture: dimension mismatch")
+	}
 	u := rng.Float64()
 	j := len(g.logW) - 1
 	for k, lw := range g.logW {
@@ -324,7 +329,7 @@ func fitMixture(x []float64, d, k, iters int, minVar float64, diag bool, rng *ra
 	for i := range omega {
 		omega[i] = 1 / float64(n)
 	}
-	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, iters, minVar, make([]float64, n*k))
+	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, diag, iters, minVar, make([]float64, n*k))
 	// Drop the components that lost their mass (weightedEM keeps them at
 	// weight 1e-12).
 	nq := Mixture{Kind: q.Kind}

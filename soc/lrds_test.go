@@ -192,3 +192,57 @@ func TestLRDSDiagonal(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, out.Samples, out2.Samples)
 }
+
+// TestWeightedEMDiagonalStep checks one weighted EM iteration of the
+// diagonal family against the update computed by hand from diagMixture's
+// component densities: r_ik ∝ w_k N(x_i; m_k, diag v_k), w_k = Σ ω_i r_ik,
+// m_k = Σ ω_i r_ik x_i / w_k, v_kc = Σ ω_i r_ik (x_ic − m_kc)² / w_k (to
+// 1e-12). The components overlap and have different determinants, so a
+// missing −½ log v term would change the responsibilities.
+func TestWeightedEMDiagonalStep(t *testing.T) {
+	const d, k, n = 2, 2, 50
+	w, m, v := []float64{0.4, 0.6}, []float64{-0.5, 0.2, 0.6, -0.3}, []float64{0.3, 2.0, 1.1, 0.4}
+	g, err := newDiagMixture(w, m, v, d)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(8, 9))
+	x, omega := make([]float64, n*d), make([]float64, n)
+	var so float64
+	for i := range n {
+		x[i*d] = 2 * rng.NormFloat64()
+		x[i*d+1] = 2 * rng.NormFloat64()
+		omega[i] = rng.Float64()
+		so += omega[i]
+	}
+	for i := range omega {
+		omega[i] /= so
+	}
+	// By hand.
+	wantW, wantM, wantV := make([]float64, k), make([]float64, k*d), make([]float64, k*d)
+	r := make([]float64, n*k)
+	for i := range n {
+		xi := x[i*d : (i+1)*d]
+		a, b := math.Exp(g.compLog(0, xi)), math.Exp(g.compLog(1, xi))
+		r[i*k], r[i*k+1] = omega[i]*a/(a+b), omega[i]*b/(a+b)
+	}
+	for j := range k {
+		for i := range n {
+			wantW[j] += r[i*k+j]
+			for c := range d {
+				wantM[j*d+c] += r[i*k+j] * x[i*d+c]
+			}
+		}
+		for c := range d {
+			wantM[j*d+c] /= wantW[j]
+		}
+		for i := range n {
+			for c := range d {
+				e := x[i*d+c] - wantM[j*d+c]
+				wantV[j*d+c] += r[i*k+j] * e * e / wantW[j]
+			}
+		}
+	}
+	weightedEM(x, d, omega, w, m, v, true, 1, 1e-12, make([]float64, n*k))
+	require.InDeltaSlice(t, wantW, w, 1e-12)
+	require.InDeltaSlice(t, wantM, m, 1e-12)
+	require.InDeltaSlice(t, wantV, v, 1e-12)
+}

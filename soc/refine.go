@@ -56,16 +56,17 @@ func FitProductMixture(x []float64, d, k, iters int, minVar float64, rng *rand.R
 //	r_ik ∝ w_k N(x_i; m_k, v_k I),  w_k = Σ_i ω_i r_ik,
 //	m_k = Σ_i ω_i r_ik x_i / w_k,  v_k = Σ_i ω_i r_ik |x_i − m_k|² / (d w_k),
 //
-// variances floored at minVar. With K·d variances (the diagonal family)
-// the variance update is per coordinate,
+// variances floored at minVar. With diag, v holds K·d variances (the
+// diagonal family) and the variance update is per coordinate,
 // v_kc = Σ_i ω_i r_ik (x_ic − m_kc)² / w_k, and N(x; m_k, diag(v_k)) enters
 // the responsibilities. A component whose mass falls below 1e-12
 // keeps its mean and variance and the weight 1e-12, so K stays fixed.
 // r is scratch of n·K values.
-func weightedEM(x []float64, d int, omega, w, m, v []float64, iters int, minVar float64, r []float64) {
+func weightedEM(x []float64, d int, omega, w, m, v []float64, diag bool, iters int, minVar float64, r []float64) {
 	k, n := len(w), len(omega)
-	// v holds K isotropic variances or K·d diagonal ones.
-	diag := len(v) == k*d && d > 1
+	if want := k; (!diag && len(v) != want) || (diag && len(v) != want*d) {
+		panic("soc: weightedEM: variance count mismatch")
+	}
 	for range iters {
 		for i := range n {
 			xi := x[i*d : (i+1)*d]
@@ -268,10 +269,10 @@ func refineMixture(q Mixture, target controlsde.Target, d int, kind coverKind, n
 				for j := range n {
 					col[j] = x[j*d+i]
 				}
-				weightedEM(col, 1, omega, q.Weights[i*k:(i+1)*k], q.Means[i*k:(i+1)*k], q.Variances[i*k:(i+1)*k], emIters, minVar, r)
+				weightedEM(col, 1, omega, q.Weights[i*k:(i+1)*k], q.Means[i*k:(i+1)*k], q.Variances[i*k:(i+1)*k], false, emIters, minVar, r)
 			}
 		default:
-			weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, emIters, minVar, r)
+			weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, q.Kind == Diagonal, emIters, minVar, r)
 		}
 	}
 	if rounds > 0 {

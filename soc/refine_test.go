@@ -262,9 +262,11 @@ func TestLRDSAutoTwoModes(t *testing.T) {
 func TestLRDSManifoldSettings(t *testing.T) {
 	tg, err := datasets.Lookup("vmf-s2")
 	require.NoError(t, err)
-	_, _, err = Train("lrds", tg, &Settings{Steps: 1, Family: Product})
-	require.ErrorIs(t, err, ErrSettings)
-	require.Contains(t, err.Error(), "isotropic")
+	for _, fam := range []string{Product, Diagonal} {
+		_, _, err = Train("lrds", tg, &Settings{Steps: 1, Family: fam})
+		require.ErrorIs(t, err, ErrSettings)
+		require.Contains(t, err.Error(), "isotropic")
+	}
 	_, _, err = Train("lrds", tg, &Settings{Steps: 1, GradTerm: true})
 	require.ErrorIs(t, err, ErrSettings)
 	require.Contains(t, err.Error(), "gradient term")

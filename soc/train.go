@@ -103,8 +103,9 @@ type Settings struct {
 	// components Σ_k w_k N(m_k, s_k² I), FitMixture), "diagonal"
 	// (Σ_k w_k N(m_k, diag(s_k²)), FitDiagonalMixture), "product"
 	// (mean-field: Components components per coordinate,
-	// FitProductMixture) or "auto" (the default): both are fitted and
-	// refined, the product one with min(Components, 4) components per
+	// FitProductMixture) or "auto" (the default): the isotropic and
+	// product families are fitted and refined, the product one with
+	// min(Components, 4) components per
 	// coordinate, and the better one by the importance-sampling estimates
 	// of their refinements is kept (see RefineMixture). Spheres and SO(3)
 	// take the isotropic family only (auto means isotropic there).
@@ -669,8 +670,8 @@ func (tr *trainer) fitReference() error {
 
 // lrdsSpaceSettings returns an error if lrds cannot run on space with
 // the settings s: spaces other than R^d, tori, spheres and SO(3), and on
-// spheres and SO(3) the product family or the gradient term (the control
-// acts on the chain's R^D there).
+// spheres and SO(3) the product and diagonal families or the gradient
+// term (the control acts on the chain's R^D there).
 func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	kind, _, err := chainGeometry(space)
 	if err != nil {

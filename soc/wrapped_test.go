@@ -24,6 +24,8 @@ func TestWrappedLaw(t *testing.T) {
 		// Components near ±π and one wider than the period.
 		"isotropic": {Weights: []float64{0.3, 0.7}, Means: []float64{3.0, -2.9, 0.5, 1}, Variances: []float64{0.2, 4}},
 		"product":   {Kind: Product, Weights: []float64{0.6, 0.4, 0.5, 0.5}, Means: []float64{3.1, -1, 0, 9}, Variances: []float64{0.3, 2.5, 0.05, 1}},
+		// Variances that differ strongly between coordinates.
+		"diagonal": {Kind: Diagonal, Weights: []float64{0.3, 0.7}, Means: []float64{3.0, -2.9, 0.5, 1}, Variances: []float64{0.05, 6, 4, 0.02}},
 	}
 	for name, q := range mixtures {
 		t.Run(name, func(t *testing.T) {
@@ -36,6 +38,17 @@ func TestWrappedLaw(t *testing.T) {
 			}, -math.Pi, math.Pi, 200, nil, 0)
 			require.InDelta(t, 1, total, quadTol)
 			require.InDelta(t, wl.LogDensity([]float64{0.3, -1}), wl.LogDensity([]float64{0.3 + 2*math.Pi, -1 - 4*math.Pi}), 1e-12)
+			// The wrapped density is the sum of the cover density over the
+			// images x + 2πm, |m_i| ≤ 8 (the widest s here is 2.5).
+			for _, x := range [][]float64{{0.3, -1}, {-3, 2.9}, {1.2, 0.1}} {
+				var sum float64
+				for a := -8; a <= 8; a++ {
+					for b := -8; b <= 8; b++ {
+						sum += math.Exp(c.cover.LogDensity([]float64{x[0] + 2*math.Pi*float64(a), x[1] + 2*math.Pi*float64(b)}))
+					}
+				}
+				require.InDelta(t, math.Log(sum), wl.LogDensity(x), 1e-10)
+			}
 			rng := rand.New(rand.NewPCG(4, 4))
 			x, y := make([]float64, 2), make([]float64, 2)
 			tmp := make([]float64, c.k)

@@ -40,7 +40,7 @@ func main() {
 	buffer := flag.Int("buffer", 0, "adjoint replay buffer size (0: default)")
 	comps := flag.Int("components", 0, "lrds mixture components (0: default)")
 	chains := flag.Int("chains", 0, "lrds annealed-MALA chains (0: default)")
-	family := flag.String("family", "", "lrds reference family: \"\" (isotropic) or product")
+	family := flag.String("family", "", "lrds reference family: auto (empty), isotropic, diagonal or product")
 	refine := flag.Int("refine", 0, "lrds reference refinement rounds (tempered mixture PMC)")
 	refineN := flag.Int("refine-samples", 0, "draws per refinement round (0: default)")
 	baselines := flag.Bool("baselines", false, "also run AIS, SMC and uniform IS at the same energy-evaluation budget")

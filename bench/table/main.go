@@ -203,9 +203,12 @@ func main() {
 			}
 			if m.Mixture != nil {
 				k := len(m.Mixture.Weights)
-				kind := "isotropic"
-				if m.Mixture.Kind == soc.Product {
-					kind, k = "product", k/m.Dim
+				kind := m.Mixture.Kind
+				switch kind {
+				case soc.Isotropic:
+					kind = "isotropic"
+				case soc.Product:
+					k /= m.Dim
 				}
 				note += fmt.Sprintf(", %s reference, K = %d", kind, k)
 			}
