@@ -94,7 +94,7 @@ func BenchmarkLRDSChain(b *testing.B) {
 		q.Variances = append(q.Variances, 0.05+rng.Float64())
 	}
 	sch := controlsde.Constant{S: 2}
-	c, err := newMixtureChain(&q, d, sch, controlsde.UniformGrid(steps, 0, 1), flatCover)
+	c, err := newMixtureChain(&q, manifold.NewEuclidean(d), sch, controlsde.UniformGrid(steps, 0, 1))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,10 +114,10 @@ func BenchmarkLRDSChain(b *testing.B) {
 // term of an lrds path there.
 func BenchmarkProjLaw(b *testing.B) {
 	for _, c := range []struct {
-		name string
-		kind coverKind
-		d    int
-	}{{"S2", sphereCover, 3}, {"SO3", so3Cover, 4}} {
+		name  string
+		d     int
+		space manifold.Manifold
+	}{{"S2", 3, manifold.NewSphere(3)}, {"SO3", 4, manifold.NewSO3()}} {
 		b.Run(c.name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			const k = 32
@@ -135,7 +135,7 @@ func BenchmarkProjLaw(b *testing.B) {
 				}
 				q.Variances = append(q.Variances, 0.01+0.09*float64(j)/k)
 			}
-			ch, err := newMixtureParts(&q, c.d, c.kind)
+			ch, err := newMixtureParts(&q, c.space)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // mixtureChain is the Föllmer process of a Gaussian-mixture reference law
@@ -56,11 +57,15 @@ type chainStep struct {
 	c0, c1, c2, a, b, v, sd, iv, lv []float64
 }
 
-// newMixtureParts returns the mixture part of a chain on R^d (no grid):
-// the component parameters, the law on R^d (cover) and the terminal law
-// on the space of kind (law: the same on R^d, its pushforward otherwise;
-// see cover.go).
-func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
+// newMixtureParts returns the mixture part of the chain of q for space
+// (no grid): the component parameters on the chain's R^d (chainGeometry),
+// the law on R^d (cover) and the terminal law on the space (law: the same
+// on R^d, its pushforward otherwise; see cover.go).
+func newMixtureParts(q *Mixture, space manifold.Manifold) (*mixtureChain, error) {
+	kind, d, err := chainGeometry(space)
+	if err != nil {
+		return nil, err
+	}
 	for _, vs := range [][]float64{q.Weights, q.Means, q.Variances} {
 		for _, v := range vs {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -72,8 +77,8 @@ func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (kind == sphereCover || kind == so3Cover) && q.Kind != Isotropic {
-		return nil, fmt.Errorf("%w: lrds on spheres and SO(3) needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
+	if (kind == sphereCover || kind == so3Cover || kind == productCover) && q.Kind != Isotropic {
+		return nil, fmt.Errorf("%w: lrds on spheres, SO(3) and products needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
 	}
 	c := &mixtureChain{d: d, md: d, product: q.Kind == Product, diag: q.Kind == Diagonal, law: law, cover: law,
 		means: q.Means, vars: q.Variances}
@@ -106,6 +111,9 @@ func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	case so3Cover:
 		c.cov = newProjLaw(c, true)
 		c.md = 9
+	case productCover:
+		c.cov = newProdLaw(c, space.(manifold.Product))
+		c.md = space.AmbientDim()
 	}
 	if c.cov != nil {
 		c.law = c.cov
@@ -113,10 +121,10 @@ func newMixtureParts(q *Mixture, d int, kind coverKind) (*mixtureChain, error) {
 	return c, nil
 }
 
-// newMixtureChain returns the chain of q on R^d on the grid; kind selects
-// the space it is carried to (see cover.go).
-func newMixtureChain(q *Mixture, d int, sch controlsde.Schedule, grid []float64, kind coverKind) (*mixtureChain, error) {
-	c, err := newMixtureParts(q, d, kind)
+// newMixtureChain returns the chain of q for space on the grid (see
+// newMixtureParts and cover.go).
+func newMixtureChain(q *Mixture, space manifold.Manifold, sch controlsde.Schedule, grid []float64) (*mixtureChain, error) {
+	c, err := newMixtureParts(q, space)
 	if err != nil {
 		return nil, err
 	}

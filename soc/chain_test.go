@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // testMixtures are the laws of testChains on R².
@@ -45,7 +46,7 @@ func testChains(t *testing.T) map[string]*mixtureChain {
 	grid := controlsde.UniformGrid(8, 0, 1)
 	out := map[string]*mixtureChain{}
 	for name, q := range testMixtures {
-		c, err := newMixtureChain(q, 2, sch, grid, flatCover)
+		c, err := newMixtureChain(q, manifold.NewEuclidean(2), sch, grid)
 		require.NoError(t, err)
 		out[name] = c
 	}

@@ -38,18 +38,26 @@ import (
 //     q(R) = (q_{S³}(u) + q_{S³}(−u))/8 with ±u the quaternions of R
 //     (∫_{SO(3)} q = ∫_{S³} q_{S³} = 1). The fibre is the two rays ±u.
 //
-// The spheres and SO(3) use the isotropic family only (the radial
-// integral of a product mixture of K^D diagonal components has no
+//   - A product of tori, spheres and SO(3): π acts factor by factor on the
+//     blocks of R^D = R^{D₁} × … × R^{D_F}. An isotropic component
+//     N(m_k, s_k² I) is the product of its block marginals N(m_kb, s_k² I),
+//     so q(x) = Σ_k w_k Π_b q_kb(x_b) with q_kb the pushforward of one
+//     block (wrapped normal, ray integral, or its SO(3) form), and the lift
+//     draws k ∝ w_k Π_b q_kb(x_b), then each block given k (prodLaw).
+//
+// The spheres, SO(3) and products use the isotropic family only (the
+// radial integral of a product mixture of K^D diagonal components has no
 // closed form per coordinate).
 
 // coverKind says how the chain's R^D reaches the state space.
 type coverKind int
 
 const (
-	flatCover   coverKind = iota // R^d itself
-	torusCover                   // T^d: wrapped
-	sphereCover                  // S^{D−1}: y/|y|
-	so3Cover                     // SO(3): the rotation of y/|y| ∈ S³
+	flatCover    coverKind = iota // R^d itself
+	torusCover                    // T^d: wrapped
+	sphereCover                   // S^{D−1}: y/|y|
+	so3Cover                      // SO(3): the rotation of y/|y| ∈ S³
+	productCover                  // a product of tori, spheres and SO(3): blockwise
 )
 
 // coverLaw is the terminal law q = π_* q̃ on M of a chain on R^D: its
@@ -74,6 +82,16 @@ func chainGeometry(space manifold.Manifold) (coverKind, int, error) {
 		return sphereCover, s.AmbientDim(), nil
 	case manifold.SO3:
 		return so3Cover, 4, nil
+	case manifold.Product:
+		var D int
+		for _, f := range s.Factors() {
+			k, d, err := chainGeometry(f)
+			if err != nil || k == flatCover || k == productCover {
+				return flatCover, 0, fmt.Errorf("%w: lrds on a product needs tori, spheres and SO(3) factors, have %s", ErrSettings, spaceName(space))
+			}
+			D += d
+		}
+		return productCover, D, nil
 	}
 	return flatCover, 0, fmt.Errorf("%w: lrds runs on R^d, tori, spheres and SO(3) (its exact chain needs Gaussian transitions on R^D and a map onto the space), have %s", ErrSettings, spaceName(space))
 }
@@ -85,7 +103,7 @@ func netSpace(method string, space manifold.Manifold) manifold.Manifold {
 	if method != "lrds" {
 		return space
 	}
-	if k, D, err := chainGeometry(space); err == nil && (k == sphereCover || k == so3Cover) {
+	if k, D, err := chainGeometry(space); err == nil && (k == sphereCover || k == so3Cover || k == productCover) {
 		return manifold.NewEuclidean(D)
 	}
 	return space
@@ -253,4 +271,207 @@ func norm(x []float64) float64 {
 		s += v * v
 	}
 	return math.Sqrt(s)
+}
+
+// prodBlock is one factor of a product space in prodLaw: its cover kind,
+// its chain coordinates [off, off+D) and its ambient coordinates
+// [moff, moff+md).
+type prodBlock struct {
+	kind             coverKind
+	off, D, moff, md int
+}
+
+// prodLaw is q = π_* q̃ on a product of tori, spheres and SO(3) for the
+// isotropic mixture q̃ of its chain; see the comment above coverKind.
+type prodLaw struct {
+	c      *mixtureChain
+	blocks []prodBlock
+}
+
+// newProdLaw returns the product law of the isotropic chain c on p, whose
+// factors chainGeometry accepted.
+func newProdLaw(c *mixtureChain, p manifold.Product) prodLaw {
+	pl := prodLaw{c: c}
+	var off int
+	for i, f := range p.Factors() {
+		k, D, _ := chainGeometry(f)
+		pl.blocks = append(pl.blocks, prodBlock{kind: k, off: off, D: D, moff: p.Offset(i), md: f.AmbientDim()})
+		off += D
+	}
+	return pl
+}
+
+// rayTerm returns log ∫₀^∞ r^{n} N(ru; m, s²I) dr (n + 1 = len(m)) for
+// u = x·inv, inv = 1/|x|: −((n+1)/2) log 2π − (|m|² − t²)/(2s²) + log m_n(t/s)
+// with t = u·m (see projLaw.logRay).
+func rayTerm(x []float64, inv float64, m []float64, s2 float64) float64 {
+	var t, mm float64
+	for i, xi := range x {
+		t += xi * m[i]
+		mm += m[i] * m[i]
+	}
+	t *= inv
+	return -0.5*float64(len(m))*math.Log(2*math.Pi) - (mm-t*t)/(2*s2) + logRadial(len(m)-1, t/math.Sqrt(s2))
+}
+
+// blockLog returns log q_kb(x_b), the pushforward of block b of component
+// k at the block's ambient point xb; u is scratch of 4 values.
+func (p prodLaw) blockLog(k int, b prodBlock, xb, u []float64) float64 {
+	c := p.c
+	m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
+	s2 := c.vars[k]
+	switch b.kind {
+	case torusCover:
+		var l float64
+		for i, xi := range xb {
+			l += wrappedNormalLog(manifold.TorusWrap(xi), m[i], s2)
+		}
+		return l
+	case sphereCover:
+		return rayTerm(xb, 1/norm(xb), m, s2)
+	default: // SO(3)
+		quatOf(u, xb)
+		a, bb := rayTerm(u, 1, m, s2), rayTerm(u, -1, m, s2)
+		hi, lo := math.Max(a, bb), math.Min(a, bb)
+		return hi + math.Log1p(math.Exp(lo-hi)) - math.Log(8)
+	}
+}
+
+// compLog returns log w_k + Σ_b log q_kb(x_b).
+func (p prodLaw) compLog(k int, x []float64) float64 {
+	var buf [4]float64
+	l := p.c.logW[k]
+	for _, b := range p.blocks {
+		l += p.blockLog(k, b, x[b.moff:b.moff+b.md], buf[:])
+	}
+	return l
+}
+
+// LogDensity returns log q(x) = log Σ_k w_k Π_b q_kb(x_b).
+func (p prodLaw) LogDensity(x []float64) float64 {
+	m, s := math.Inf(-1), 0.0
+	for k := range p.c.k {
+		m, s, _ = lseScale(m, s, p.compLog(k, x))
+	}
+	return m + math.Log(s)
+}
+
+// GradLogDensity is not needed by lrds; it panics.
+func (p prodLaw) GradLogDensity(dst, x []float64) float64 {
+	panic("soc: prodLaw: no gradient")
+}
+
+// Rand writes a draw of q: π of a draw of q̃.
+func (p prodLaw) Rand(dst []float64, rng *rand.Rand) {
+	y := make([]float64, p.c.d)
+	p.c.cover.Rand(y, rng)
+	p.project(dst, y)
+}
+
+// project writes π(y) block by block.
+func (p prodLaw) project(dst, y []float64) {
+	for _, b := range p.blocks {
+		yb, xb := y[b.off:b.off+b.D], dst[b.moff:b.moff+b.md]
+		switch b.kind {
+		case torusCover:
+			for i, v := range yb {
+				xb[i] = manifold.TorusWrap(v)
+			}
+		case sphereCover:
+			n := norm(yb)
+			for i, v := range yb {
+				xb[i] = v / n
+			}
+		default:
+			manifold.NewSO3().FromQuat(xb, quat.Number{Real: yb[0], Imag: yb[1], Jmag: yb[2], Kmag: yb[3]})
+		}
+	}
+}
+
+// wrapTori wraps the torus coordinates of a chain point y in place.
+func (p prodLaw) wrapTori(y []float64) {
+	for _, b := range p.blocks {
+		if b.kind == torusCover {
+			for i := b.off; i < b.off+b.D; i++ {
+				y[i] = manifold.TorusWrap(y[i])
+			}
+		}
+	}
+}
+
+// lift writes into y a draw of Y ~ q̃ given π(Y) = x: a component k with
+// probability ∝ w_k Π_b q_kb(x_b), then each block from N(m_kb, s_k² I)
+// given its image: torus coordinates pick an image x_i + 2πm ∝ N(x_i + 2πm; m_ki, s_k²)
+// (within 12 s_k), sphere blocks a radius (randRadial), SO(3) blocks a ray
+// ±u ∝ their ray terms and then a radius. tmp holds K values.
+func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
+	c := p.c
+	K := c.k
+	mx := math.Inf(-1)
+	for k := range K {
+		tmp[k] = p.compLog(k, x)
+		mx = math.Max(mx, tmp[k])
+	}
+	var tot float64
+	for k := range K {
+		tmp[k] = math.Exp(tmp[k] - mx)
+		tot += tmp[k]
+	}
+	k := pickIndex(tmp[:K], rng.Float64()*tot)
+	s2 := c.vars[k]
+	s := math.Sqrt(s2)
+	var buf [4]float64
+	for _, b := range p.blocks {
+		m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
+		xb, yb := x[b.moff:b.moff+b.md], y[b.off:b.off+b.D]
+		switch b.kind {
+		case torusCover:
+			for i, xi := range xb {
+				xi = manifold.TorusWrap(xi)
+				lo := math.Floor((m[i] - 12*s - xi) / (2 * math.Pi))
+				hi := math.Ceil((m[i] + 12*s - xi) / (2 * math.Pi))
+				var tw float64
+				for j := lo; j <= hi; j++ {
+					e := xi + 2*math.Pi*j - m[i]
+					tw += math.Exp(-0.5 * e * e / s2)
+				}
+				u := rng.Float64() * tw
+				yb[i] = xi + 2*math.Pi*hi
+				for j := lo; j <= hi; j++ {
+					e := xi + 2*math.Pi*j - m[i]
+					if u -= math.Exp(-0.5 * e * e / s2); u < 0 {
+						yb[i] = xi + 2*math.Pi*j
+						break
+					}
+				}
+			}
+		case sphereCover:
+			n := norm(xb)
+			var t float64
+			for i, v := range xb {
+				t += v / n * m[i]
+			}
+			r := s * randRadial(b.D-1, t/s, rng)
+			for i, v := range xb {
+				yb[i] = r * v / n
+			}
+		default: // SO(3)
+			u := buf[:]
+			quatOf(u, xb)
+			a, bb := rayTerm(u, 1, m, s2), rayTerm(u, -1, m, s2)
+			sign := 1.0
+			if rng.Float64() < 1/(1+math.Exp(a-bb)) { // P(−u) = e^bb/(e^a+e^bb)
+				sign = -1
+			}
+			var t float64
+			for i := range u {
+				u[i] *= sign
+				t += u[i] * m[i]
+			}
+			r := s * randRadial(3, t/s, rng)
+			for i := range u {
+				yb[i] = r * u[i]
+			}
+		}
+	}
 }

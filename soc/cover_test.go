@@ -36,7 +36,7 @@ var projMixtures = map[coverKind]*Mixture{
 func TestProjLawNormalised(t *testing.T) {
 	const tol = 1e-9
 	t.Run("S2", func(t *testing.T) {
-		c, err := newMixtureParts(projMixtures[sphereCover], 3, sphereCover)
+		c, err := newMixtureParts(projMixtures[sphereCover], manifold.NewSphere(3))
 		require.NoError(t, err)
 		pl := c.cov.(projLaw)
 		cs, wc := legendre(64, -1, 1)
@@ -54,7 +54,7 @@ func TestProjLawNormalised(t *testing.T) {
 		assert.InDelta(t, 1, s, tol)
 	})
 	t.Run("S3", func(t *testing.T) {
-		c, err := newMixtureParts(projMixtures[so3Cover], 4, so3Cover)
+		c, err := newMixtureParts(projMixtures[so3Cover], manifold.NewSO3())
 		require.NoError(t, err)
 		pl := c.cov.(projLaw)
 		ps, wp := legendre(48, 0, math.Pi)
@@ -87,13 +87,13 @@ func TestProjLawNormalised(t *testing.T) {
 func TestProjLawVolume(t *testing.T) {
 	const n, sigmas = 200000, 4.0
 	for _, c := range []struct {
-		name string
-		kind coverKind
-		d    int
-		vol  float64
-	}{{"S2", sphereCover, 3, 4 * math.Pi}, {"SO3", so3Cover, 4, 8 * math.Pi * math.Pi}} {
+		name  string
+		kind  coverKind
+		space manifold.Manifold
+		vol   float64
+	}{{"S2", sphereCover, manifold.NewSphere(3), 4 * math.Pi}, {"SO3", so3Cover, manifold.NewSO3(), 8 * math.Pi * math.Pi}} {
 		t.Run(c.name, func(t *testing.T) {
-			ch, err := newMixtureParts(projMixtures[c.kind], c.d, c.kind)
+			ch, err := newMixtureParts(projMixtures[c.kind], c.space)
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(11, 12))
 			x := make([]float64, ch.md)
@@ -135,13 +135,14 @@ func TestProjLawVolume(t *testing.T) {
 func TestProjLawLift(t *testing.T) {
 	const n, sigmas = 100000, 4.0
 	for _, c := range []struct {
-		name string
-		kind coverKind
-		d    int
-	}{{"S2", sphereCover, 3}, {"SO3", so3Cover, 4}} {
+		name  string
+		kind  coverKind
+		d     int
+		space manifold.Manifold
+	}{{"S2", sphereCover, 3, manifold.NewSphere(3)}, {"SO3", so3Cover, 4, manifold.NewSO3()}} {
 		t.Run(c.name, func(t *testing.T) {
 			q := projMixtures[c.kind]
-			ch, err := newMixtureParts(q, c.d, c.kind)
+			ch, err := newMixtureParts(q, c.space)
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(13, 14))
 			y, y2 := make([]float64, c.d), make([]float64, c.d)
@@ -244,10 +245,10 @@ func TestLRDSSphereSO3(t *testing.T) {
 func TestCoverChecks(t *testing.T) {
 	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
 		q := &Mixture{Weights: []float64{1}, Means: []float64{0, 1, bad}, Variances: []float64{0.5}}
-		_, err := newMixtureParts(q, 3, sphereCover)
+		_, err := newMixtureParts(q, manifold.NewSphere(3))
 		require.ErrorIs(t, err, ErrModel)
 		q = &Mixture{Weights: []float64{1}, Means: []float64{0, 1, 0}, Variances: []float64{bad}}
-		_, err = newMixtureParts(q, 3, sphereCover)
+		_, err = newMixtureParts(q, manifold.NewSphere(3))
 		require.ErrorIs(t, err, ErrModel)
 	}
 	for _, sp := range []manifold.Manifold{manifold.NewSphere(3), manifold.NewSO3()} {
@@ -256,4 +257,143 @@ func TestCoverChecks(t *testing.T) {
 		require.ErrorIs(t, lrdsSpaceSettings(sp, &Settings{Family: Product}), ErrSettings)
 	}
 	require.NoError(t, lrdsSpaceSettings(manifold.NewTorus(2), &Settings{GradTerm: true, Family: Product}))
+}
+
+// TestProdLaw checks the product law on S² × T¹ and SO(3) × T²:
+// with one factor it equals the sphere's and the torus' own laws (1e-12);
+// E_q[1/q] = Vol(M) within 4 SE of 200 000 exact draws (4π·2π and
+// 8π²·(2π)²); and the lift is the conditional law of Y given π(Y), as in
+// TestProjLawLift (π(lift(π Y)) = π(Y) to 1e-12, moments of q̃ within
+// 4 SE of 100 000 draws).
+func TestProdLaw(t *testing.T) {
+	q := func(D int) *Mixture {
+		// Two broad isotropic components on R^D.
+		m := &Mixture{Weights: []float64{0.35, 0.65}, Variances: []float64{0.6, 1.1}}
+		for i := range 2 * D {
+			m.Means = append(m.Means, 0.3*float64((i*7)%5)-0.5)
+		}
+		return m
+	}
+	t.Run("one factor", func(t *testing.T) {
+		for _, sp := range []manifold.Manifold{manifold.NewSphere(3), manifold.NewTorus(2), manifold.NewSO3()} {
+			_, D, err := chainGeometry(sp)
+			require.NoError(t, err)
+			alone, err := newMixtureParts(q(D), sp)
+			require.NoError(t, err)
+			prod, err := newMixtureParts(q(D), manifold.NewProduct(sp))
+			require.NoError(t, err)
+			require.IsType(t, prodLaw{}, prod.cov)
+			rng := rand.New(rand.NewPCG(5, 6))
+			x := make([]float64, sp.AmbientDim())
+			for range 20 {
+				alone.law.Rand(x, rng)
+				require.InDelta(t, alone.law.LogDensity(x), prod.law.LogDensity(x), 1e-12)
+			}
+		}
+	})
+	for _, c := range []struct {
+		name  string
+		space manifold.Product
+		vol   float64
+	}{
+		{"S2xT1", manifold.NewProduct(manifold.NewSphere(3), manifold.NewTorus(1)), 4 * math.Pi * 2 * math.Pi},
+		{"SO3xT2", manifold.NewProduct(manifold.NewSO3(), manifold.NewTorus(2)), 8 * math.Pi * math.Pi * 4 * math.Pi * math.Pi},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const n, sigmas = 200000, 4.0
+			_, D, err := chainGeometry(c.space)
+			require.NoError(t, err)
+			mix := q(D)
+			ch, err := newMixtureParts(mix, c.space)
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(7, 8))
+			x := make([]float64, ch.md)
+			var s, s2 float64
+			for range n {
+				ch.law.Rand(x, rng)
+				v := math.Exp(-ch.law.LogDensity(x))
+				s += v
+				s2 += v * v
+			}
+			m := s / n
+			se := math.Sqrt((s2/n - m*m) / n)
+			t.Logf("E_q[1/q] = %.3f ± %.3f (Vol %.3f)", m, se, c.vol)
+			assert.InDelta(t, c.vol, m, sigmas*se)
+
+			const nl = 100000
+			y, y2 := make([]float64, D), make([]float64, D)
+			x2 := make([]float64, ch.md)
+			tmp := make([]float64, 2*ch.k)
+			sum, sq := make([]float64, D), make([]float64, D)
+			for range nl {
+				ch.cover.Rand(y, rng)
+				ch.cov.project(x, y)
+				ch.cov.lift(y2, x, tmp, rng)
+				ch.cov.project(x2, y2)
+				for i := range x {
+					require.InDelta(t, x[i], x2[i], 1e-12)
+				}
+				for i, v := range y2 {
+					sum[i] += v
+					sq[i] += v * v
+				}
+			}
+			for i := range D {
+				want := mix.Weights[0]*mix.Means[i] + mix.Weights[1]*mix.Means[D+i]
+				m := sum[i] / nl
+				se := math.Sqrt((sq[i]/nl - m*m) / nl)
+				assert.InDeltaf(t, want, m, sigmas*se, "mean of coordinate %d", i)
+				w2 := mix.Weights[0]*(mix.Means[i]*mix.Means[i]+mix.Variances[0]) + mix.Weights[1]*(mix.Means[D+i]*mix.Means[D+i]+mix.Variances[1])
+				assert.InDeltaf(t, w2, sq[i]/nl, sigmas*math.Sqrt(3*w2*w2/nl), "second moment of coordinate %d", i)
+			}
+		})
+	}
+}
+
+// productSampled is productTarget with exact samples (its factors'),
+// which the EUBO needs.
+type productSampled struct{ productTarget }
+
+func (p productSampled) Sample(dst []float64, rng *rand.Rand) {
+	p.so3.Sample(dst[:9], rng)
+	p.vm.Sample(dst[9:], rng)
+}
+
+// TestLRDSProductSpace trains lrds briefly on igso3-mix × von Mises on
+// SO(3) × T² (the chain on R⁶: a quaternion block and two cover angles)
+// and checks log Ẑ against the exact value within zTol SE plus
+// logZFloor, points on the space (1e-9), E[1/w] = 1/Z through the lifted
+// bridge, and that a saved model samples the same.
+func TestLRDSProductSpace(t *testing.T) {
+	const (
+		zTol      = 4.0
+		logZFloor = 0.02
+	)
+	tg := productSampled{newProductTarget(t)}
+	z, _ := tg.LogZ()
+	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 1}, Steps: 10}
+	m, _, err := Train("lrds", tg, &Settings{Steps: 10, Batch: 32, Hidden: []int{16}, Reference: ref, Seed: 3,
+		Chains: 512, MCMCSteps: 5, RefineRounds: 4, RefineSamples: 2048})
+	require.NoError(t, err)
+	out, rep, err := Sample(m, tg, 4000, 5)
+	require.NoError(t, err)
+	t.Logf("log Z %.4f ± %.4f (exact %.4f), ESS/N %.3f, EUBO %.4f", rep.LogZ, rep.LogZStdErr, z, rep.ESSFraction, rep.EUBO)
+	require.InDelta(t, z, rep.LogZ, zTol*rep.LogZStdErr+logZFloor)
+	for i := range out.N {
+		require.Less(t, tg.sp.Residual(out.Samples[i*11:(i+1)*11]), 1e-9)
+	}
+	c, err := m.lrdsChain()
+	require.NoError(t, err)
+	require.IsType(t, prodLaw{}, c.cov)
+	net, err := m.Control(tg)
+	require.NoError(t, err)
+	requireForwardIdentity(t, lrdsForward(c, net, tg, tg, 8000, 7, 2), z)
+
+	path := t.TempDir() + "/p.nn"
+	require.NoError(t, Save(path, m))
+	got, err := Load(path, tg)
+	require.NoError(t, err)
+	out2, _, err := Sample(got, tg, 4000, 5)
+	require.NoError(t, err)
+	require.Equal(t, out.Samples, out2.Samples)
 }

@@ -156,11 +156,7 @@ func (r *lrdsRun) run(net *Net, target controlsde.Target, seed uint64, workers i
 // one forward and backward pass of the network over the K·B states.
 func (tr *trainer) lrdsLoss() (float64, error) {
 	if tr.lrun == nil {
-		kind, D, err := chainGeometry(tr.space)
-		if err != nil {
-			return 0, err
-		}
-		c, err := newMixtureChain(tr.mix, D, tr.sch, tr.grid, kind)
+		c, err := newMixtureChain(tr.mix, tr.space, tr.sch, tr.grid)
 		if err != nil {
 			return 0, err
 		}

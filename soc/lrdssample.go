@@ -24,11 +24,7 @@ func (m *Model) lrdsChain() (*mixtureChain, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind, D, err := chainGeometry(m.space())
-	if err != nil {
-		return nil, err
-	}
-	return newMixtureChain(m.Mixture, D, sch, grid, kind)
+	return newMixtureChain(m.Mixture, m.space(), sch, grid)
 }
 
 // sampleLRDS is Sample for lrds models: n paths of the controlled mixture

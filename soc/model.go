@@ -111,11 +111,7 @@ func FromFile(f *nn.File, target Target) (*Model, error) {
 		if err := decode(f.Training["mixture"], &q); err != nil {
 			return nil, fmt.Errorf("%w: lrds model without its reference mixture: %v", ErrModel, err)
 		}
-		kind, D, err := chainGeometry(space)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrModel, err)
-		}
-		if _, err := newMixtureParts(&q, D, kind); err != nil {
+		if _, err := newMixtureParts(&q, space); err != nil {
 			return nil, fmt.Errorf("%w: bad reference mixture: %v", ErrModel, err)
 		}
 		m.Mixture = &q

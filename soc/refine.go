@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/geosoc/geosoc/controlsde"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // FitProductMixture fits the mean-field mixture Π_i Σ_k w_ik N(m_ik, s_ik²)
@@ -187,7 +188,7 @@ type RefineStats struct {
 // overshoot with few effective samples, and a law that drops a mode keeps
 // a perfect ESS while its E[Ẑ] = Z·coverage falls.
 func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
-	return refineMixture(q, target, d, flatCover, n, rounds, emIters, minVar, rng)
+	return refineMixture(q, target, manifold.NewEuclidean(d), n, rounds, emIters, minVar, rng)
 }
 
 // refineMixture is RefineMixture for the chain on R^d carried to the
@@ -197,8 +198,14 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 // the draws Y of q̃ on R^d are weighed by γ(π Y)/q(π Y) = γ̃(Y)/q̃(Y) and
 // the EM refits q̃ to Y itself: tempered population Monte Carlo for the
 // extension γ̃ of the current q̃, which moves the directions of q̃ towards
-// γ and keeps its radial profile.
-func refineMixture(q Mixture, target controlsde.Target, d int, kind coverKind, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
+// γ and keeps its radial profile. On products of these, each factor is
+// treated as alone (torus coordinates wrapped, sphere and SO(3) blocks as
+// drawn).
+func refineMixture(q Mixture, target controlsde.Target, space manifold.Manifold, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
+	kind, d, err := chainGeometry(space)
+	if err != nil {
+		return q, RefineStats{Best: -1}, err
+	}
 	st := RefineStats{Best: -1}
 	if n < 2 || rounds < 0 || emIters < 1 {
 		return q, st, fmt.Errorf("%w: refine needs n ≥ 2 samples, rounds ≥ 0, EM iterations ≥ 1", ErrSettings)
@@ -217,12 +224,12 @@ func refineMixture(q Mixture, target controlsde.Target, d int, kind coverKind, n
 	var xm []float64 // a point of the space (spheres, SO(3))
 	var laws []Mixture
 	for range rounds {
-		parts, err := newMixtureParts(&q, d, kind)
+		parts, err := newMixtureParts(&q, space)
 		if err != nil {
 			return q, st, err
 		}
 		law := parts.law
-		ray := kind == sphereCover || kind == so3Cover
+		ray := kind == sphereCover || kind == so3Cover || kind == productCover
 		if ray && xm == nil {
 			xm = make([]float64, parts.md)
 		}
@@ -232,6 +239,9 @@ func refineMixture(q Mixture, target controlsde.Target, d int, kind coverKind, n
 				parts.cover.Rand(xj, rng)
 				parts.cov.project(xm, xj)
 				lw[j] = target.LogDensity(xm) - law.LogDensity(xm)
+				if pl, ok := parts.cov.(prodLaw); ok {
+					pl.wrapTori(xj) // torus factors are refitted to their images
+				}
 			} else {
 				law.Rand(xj, rng)
 				lw[j] = target.LogDensity(xj) - law.LogDensity(xj)

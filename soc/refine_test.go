@@ -10,6 +10,7 @@ import (
 
 	"github.com/geosoc/geosoc/controlsde"
 	"github.com/geosoc/geosoc/datasets"
+	"github.com/geosoc/geosoc/manifold"
 )
 
 // namedProduct gives a controlsde.ProductMixture the Name of a Target.
@@ -258,7 +259,8 @@ func TestLRDSAutoTwoModes(t *testing.T) {
 }
 
 // TestLRDSManifoldSettings: lrds on a sphere takes the isotropic family
-// only and no gradient term, and a product space is rejected by name.
+// only and no gradient term, and a product with a Euclidean factor is
+// rejected by name.
 func TestLRDSManifoldSettings(t *testing.T) {
 	tg, err := datasets.Lookup("vmf-s2")
 	require.NoError(t, err)
@@ -270,7 +272,8 @@ func TestLRDSManifoldSettings(t *testing.T) {
 	_, _, err = Train("lrds", tg, &Settings{Steps: 1, GradTerm: true})
 	require.ErrorIs(t, err, ErrSettings)
 	require.Contains(t, err.Error(), "gradient term")
-	_, _, err = Train("lrds", newProductTarget(t), &Settings{Steps: 1})
+	mixed := manifold.NewProduct(manifold.NewSO3(), manifold.NewEuclidean(2))
+	_, _, err = Train("lrds", gaussian(make([]float64, 11), 1, 0), &Settings{Steps: 1, Space: mixed})
 	require.ErrorIs(t, err, ErrSettings)
-	require.Contains(t, err.Error(), "lrds runs on R^d, tori, spheres and SO(3)")
+	require.Contains(t, err.Error(), "lrds on a product needs tori, spheres and SO(3) factors")
 }

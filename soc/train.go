@@ -355,7 +355,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 			if err := lrdsSpaceSettings(space, &s); err != nil {
 				return nil, rep, 0, err
 			}
-			if kind, _, _ := chainGeometry(space); (kind == sphereCover || kind == so3Cover) && (settings == nil || settings.Components == 0) {
+			if kind, _, _ := chainGeometry(space); (kind == sphereCover || kind == so3Cover || kind == productCover) && (settings == nil || settings.Components == 0) {
 				s.Components = min(sphereComponents, s.Chains)
 			}
 		case method == "adjoint" && !compactSpace(space):
@@ -585,7 +585,7 @@ func (tr *trainer) fitReference() error {
 		return err
 	}
 	var x []float64
-	if kind == sphereCover || kind == so3Cover {
+	if kind == sphereCover || kind == so3Cover || kind == productCover {
 		if x, err = tr.manifoldFitSamples(kind, D); err != nil {
 			return err
 		}
@@ -607,7 +607,7 @@ func (tr *trainer) fitReference() error {
 			x[i] = manifold.TorusWrap(v)
 		}
 	}
-	ray := kind == sphereCover || kind == so3Cover
+	ray := kind == sphereCover || kind == so3Cover || kind == productCover
 	fit := func(family string) (Mixture, RefineStats, error) {
 		var q Mixture
 		var err error
@@ -621,7 +621,7 @@ func (tr *trainer) fitReference() error {
 			q, err = FitDiagonalMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
 		} else {
 			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
-			if err == nil && ray {
+			if err == nil && (kind == sphereCover || kind == so3Cover) {
 				// Fitted to unit vectors, an isotropic component spreads
 				// the angular variance a of its cluster over D
 				// directions, s² = (D−1)a/D; widen it back to a (a wider
@@ -634,7 +634,7 @@ func (tr *trainer) fitReference() error {
 		if err != nil || tr.s.RefineRounds < 1 {
 			return q, RefineStats{Family: family}, err
 		}
-		q, st, err := refineMixture(q, tr.count, d, kind, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
+		q, st, err := refineMixture(q, tr.count, tr.space, tr.s.RefineSamples, tr.s.RefineRounds, 5, 1e-4, tr.rng)
 		st.Family = family
 		return q, st, err
 	}
@@ -669,15 +669,16 @@ func (tr *trainer) fitReference() error {
 }
 
 // lrdsSpaceSettings returns an error if lrds cannot run on space with
-// the settings s: spaces other than R^d, tori, spheres and SO(3), and on
-// spheres and SO(3) the product and diagonal families or the gradient
-// term (the control acts on the chain's R^D there).
+// the settings s: spaces other than R^d, tori, spheres, SO(3) and their
+// products, and on spheres, SO(3) and products the product and diagonal
+// families or the gradient term (the control acts on the chain's R^D
+// there).
 func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	kind, _, err := chainGeometry(space)
 	if err != nil {
 		return err
 	}
-	if kind != sphereCover && kind != so3Cover {
+	if kind != sphereCover && kind != so3Cover && kind != productCover {
 		return nil
 	}
 	if s.Family == Product || s.Family == Diagonal {
@@ -708,13 +709,34 @@ func (tr *trainer) manifoldFitSamples(kind coverKind, D int) ([]float64, error) 
 		return nil, fmt.Errorf("%w: lrds reference SMC: %v", ErrDiverged, err)
 	}
 	pts := sampler.Resample(out.Samples, md, out.LogWeights, tr.rng)
-	if kind == sphereCover {
+	switch kind {
+	case sphereCover:
 		return pts, nil
+	case so3Cover:
+		n := len(pts) / md
+		u := make([]float64, n*D)
+		for i := range n {
+			quatOf(u[i*D:(i+1)*D], pts[i*md:(i+1)*md])
+		}
+		return u, nil
 	}
+	// A product: each factor as above (torus angles as they are).
 	n := len(pts) / md
 	u := make([]float64, n*D)
-	for i := range n {
-		quatOf(u[i*D:(i+1)*D], pts[i*md:(i+1)*md])
+	var off int
+	p := tr.space.(manifold.Product)
+	for f, fs := range p.Factors() {
+		fk, fd, _ := chainGeometry(fs)
+		mo, mf := p.Offset(f), fs.AmbientDim()
+		for i := range n {
+			src, dst := pts[i*md+mo:i*md+mo+mf], u[i*D+off:i*D+off+fd]
+			if fk == so3Cover {
+				quatOf(dst, src)
+			} else {
+				copy(dst, src)
+			}
+		}
+		off += fd
 	}
 	return u, nil
 }

@@ -29,7 +29,7 @@ func TestWrappedLaw(t *testing.T) {
 	}
 	for name, q := range mixtures {
 		t.Run(name, func(t *testing.T) {
-			c, err := newMixtureParts(q, 2, torusCover)
+			c, err := newMixtureParts(q, manifold.NewTorus(2))
 			require.NoError(t, err)
 			wl := c.law.(wrappedLaw)
 			f := func(a, b float64) float64 { return math.Exp(wl.LogDensity([]float64{a, b})) }
@@ -62,7 +62,7 @@ func TestWrappedLaw(t *testing.T) {
 			}
 		})
 	}
-	narrow, err := newMixtureParts(&Mixture{Weights: []float64{1}, Means: []float64{0.2, -0.4}, Variances: []float64{0.01}}, 2, torusCover)
+	narrow, err := newMixtureParts(&Mixture{Weights: []float64{1}, Means: []float64{0.2, -0.4}, Variances: []float64{0.01}}, manifold.NewTorus(2))
 	require.NoError(t, err)
 	x := []float64{0.25, -0.35}
 	require.InDelta(t, narrow.cover.LogDensity(x), narrow.law.LogDensity(x), 1e-12)
