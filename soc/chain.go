@@ -77,8 +77,22 @@ func newMixtureParts(q *Mixture, space manifold.Manifold) (*mixtureChain, error)
 	if err != nil {
 		return nil, err
 	}
-	if (kind == sphereCover || kind == so3Cover || kind == productCover) && q.Kind != Isotropic {
-		return nil, fmt.Errorf("%w: lrds on spheres, SO(3) and products needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
+	switch {
+	case (kind == sphereCover || kind == so3Cover) && q.Kind != Isotropic:
+		return nil, fmt.Errorf("%w: lrds on spheres and SO(3) needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
+	case kind == productCover && q.Kind != Isotropic && q.Kind != Diagonal:
+		return nil, fmt.Errorf("%w: lrds on products needs the isotropic or diagonal mixture family, have %q", ErrSettings, q.Kind)
+	case kind == productCover && q.Kind == Diagonal:
+		// The sphere and SO(3) blocks must be isotropic.
+		for _, tr := range coverTies(space) {
+			for j := range len(q.Weights) {
+				for c := tr[0] + 1; c < tr[1]; c++ {
+					if j*d+c >= len(q.Variances) || q.Variances[j*d+c] != q.Variances[j*d+tr[0]] {
+						return nil, fmt.Errorf("%w: diagonal mixture component %d has unequal variances in the sphere or SO(3) block [%d, %d)", ErrModel, j, tr[0], tr[1])
+					}
+				}
+			}
+		}
 	}
 	c := &mixtureChain{d: d, md: d, product: q.Kind == Product, diag: q.Kind == Diagonal, law: law, cover: law,
 		means: q.Means, vars: q.Variances}

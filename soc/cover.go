@@ -273,6 +273,29 @@ func norm(x []float64) float64 {
 	return math.Sqrt(s)
 }
 
+// coverTies returns the chain coordinate ranges of the sphere and SO(3)
+// factors of a product space, whose variances a diagonal mixture must
+// share (the ray integral needs an isotropic block); nil otherwise.
+func coverTies(space manifold.Manifold) [][2]int {
+	p, ok := space.(manifold.Product)
+	if !ok {
+		return nil
+	}
+	var ties [][2]int
+	var off int
+	for _, f := range p.Factors() {
+		k, D, err := chainGeometry(f)
+		if err != nil {
+			return nil
+		}
+		if k == sphereCover || k == so3Cover {
+			ties = append(ties, [2]int{off, off + D})
+		}
+		off += D
+	}
+	return ties
+}
+
 // prodBlock is one factor of a product space in prodLaw: its cover kind,
 // its chain coordinates [off, off+D) and its ambient coordinates
 // [moff, moff+md).
@@ -282,7 +305,9 @@ type prodBlock struct {
 }
 
 // prodLaw is q = π_* q̃ on a product of tori, spheres and SO(3) for the
-// isotropic mixture q̃ of its chain; see the comment above coverKind.
+// isotropic mixture q̃ of its chain, or a diagonal one whose variances are
+// equal within each sphere and SO(3) block (coverTies); see the comment
+// above coverKind.
 type prodLaw struct {
 	c      *mixtureChain
 	blocks []prodBlock
@@ -314,17 +339,25 @@ func rayTerm(x []float64, inv float64, m []float64, s2 float64) float64 {
 	return -0.5*float64(len(m))*math.Log(2*math.Pi) - (mm-t*t)/(2*s2) + logRadial(len(m)-1, t/math.Sqrt(s2))
 }
 
+// variance returns the variance of component k at chain coordinate i.
+func (p prodLaw) variance(k, i int) float64 {
+	if p.c.diag {
+		return p.c.vars[k*p.c.d+i]
+	}
+	return p.c.vars[k]
+}
+
 // blockLog returns log q_kb(x_b), the pushforward of block b of component
 // k at the block's ambient point xb; u is scratch of 4 values.
 func (p prodLaw) blockLog(k int, b prodBlock, xb, u []float64) float64 {
 	c := p.c
 	m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
-	s2 := c.vars[k]
+	s2 := p.variance(k, b.off)
 	switch b.kind {
 	case torusCover:
 		var l float64
 		for i, xi := range xb {
-			l += wrappedNormalLog(manifold.TorusWrap(xi), m[i], s2)
+			l += wrappedNormalLog(manifold.TorusWrap(xi), m[i], p.variance(k, b.off+i))
 		}
 		return l
 	case sphereCover:
@@ -418,15 +451,17 @@ func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		tot += tmp[k]
 	}
 	k := pickIndex(tmp[:K], rng.Float64()*tot)
-	s2 := c.vars[k]
-	s := math.Sqrt(s2)
 	var buf [4]float64
 	for _, b := range p.blocks {
 		m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
 		xb, yb := x[b.moff:b.moff+b.md], y[b.off:b.off+b.D]
+		s2 := p.variance(k, b.off)
+		s := math.Sqrt(s2)
 		switch b.kind {
 		case torusCover:
 			for i, xi := range xb {
+				s2 := p.variance(k, b.off+i)
+				s := math.Sqrt(s2)
 				xi = manifold.TorusWrap(xi)
 				lo := math.Floor((m[i] - 12*s - xi) / (2 * math.Pi))
 				hi := math.Ceil((m[i] + 12*s - xi) / (2 * math.Pi))

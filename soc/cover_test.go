@@ -290,20 +290,40 @@ func TestProdLaw(t *testing.T) {
 				require.InDelta(t, alone.law.LogDensity(x), prod.law.LogDensity(x), 1e-12)
 			}
 		}
+		// A diagonal mixture on a lone torus factor (per-coordinate
+		// variances) against the torus law.
+		dq := &Mixture{Kind: Diagonal, Weights: []float64{0.3, 0.7}, Means: []float64{3.0, -2.9, 0.5, 1}, Variances: []float64{0.05, 6, 4, 0.02}}
+		alone, err := newMixtureParts(dq, manifold.NewTorus(2))
+		require.NoError(t, err)
+		prod, err := newMixtureParts(dq, manifold.NewProduct(manifold.NewTorus(2)))
+		require.NoError(t, err)
+		rng := rand.New(rand.NewPCG(5, 7))
+		x := make([]float64, 2)
+		for range 20 {
+			alone.law.Rand(x, rng)
+			require.InDelta(t, alone.law.LogDensity(x), prod.law.LogDensity(x), 1e-12)
+		}
 	})
+	// diag is a diagonal mixture on SO(3) × T²'s R⁶, its variances shared
+	// in the quaternion block and free on the two angles.
+	diag := &Mixture{Kind: Diagonal, Weights: []float64{0.35, 0.65},
+		Means:     []float64{0.2, -0.5, 0.4, 0.1, 2.5, -1, -0.3, 0.6, 0.1, -0.2, 0, 3},
+		Variances: []float64{0.3, 0.3, 0.3, 0.3, 0.6, 6, 0.9, 0.9, 0.9, 0.9, 4, 0.8}}
 	for _, c := range []struct {
 		name  string
 		space manifold.Product
 		vol   float64
+		mix   *Mixture
 	}{
-		{"S2xT1", manifold.NewProduct(manifold.NewSphere(3), manifold.NewTorus(1)), 4 * math.Pi * 2 * math.Pi},
-		{"SO3xT2", manifold.NewProduct(manifold.NewSO3(), manifold.NewTorus(2)), 8 * math.Pi * math.Pi * 4 * math.Pi * math.Pi},
+		{"S2xT1", manifold.NewProduct(manifold.NewSphere(3), manifold.NewTorus(1)), 4 * math.Pi * 2 * math.Pi, q(4)},
+		{"SO3xT2", manifold.NewProduct(manifold.NewSO3(), manifold.NewTorus(2)), 8 * math.Pi * math.Pi * 4 * math.Pi * math.Pi, q(6)},
+		{"SO3xT2 diagonal", manifold.NewProduct(manifold.NewSO3(), manifold.NewTorus(2)), 8 * math.Pi * math.Pi * 4 * math.Pi * math.Pi, diag},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			const n, sigmas = 200000, 4.0
 			_, D, err := chainGeometry(c.space)
 			require.NoError(t, err)
-			mix := q(D)
+			mix := c.mix
 			ch, err := newMixtureParts(mix, c.space)
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(7, 8))
@@ -343,7 +363,11 @@ func TestProdLaw(t *testing.T) {
 				m := sum[i] / nl
 				se := math.Sqrt((sq[i]/nl - m*m) / nl)
 				assert.InDeltaf(t, want, m, sigmas*se, "mean of coordinate %d", i)
-				w2 := mix.Weights[0]*(mix.Means[i]*mix.Means[i]+mix.Variances[0]) + mix.Weights[1]*(mix.Means[D+i]*mix.Means[D+i]+mix.Variances[1])
+				v0, v1 := mix.Variances[0], mix.Variances[1]
+				if mix.Kind == Diagonal {
+					v0, v1 = mix.Variances[i], mix.Variances[D+i]
+				}
+				w2 := mix.Weights[0]*(mix.Means[i]*mix.Means[i]+v0) + mix.Weights[1]*(mix.Means[D+i]*mix.Means[D+i]+v1)
 				assert.InDeltaf(t, w2, sq[i]/nl, sigmas*math.Sqrt(3*w2*w2/nl), "second moment of coordinate %d", i)
 			}
 		})
@@ -396,4 +420,38 @@ func TestLRDSProductSpace(t *testing.T) {
 	out2, _, err := Sample(got, tg, 4000, 5)
 	require.NoError(t, err)
 	require.Equal(t, out.Samples, out2.Samples)
+}
+
+// TestCoverTies: on SO(3) × T² the quaternion block [0, 4) is tied; a
+// diagonal mixture with unequal variances there is refused (ErrModel);
+// one weighted EM step with the tie gives the block the mean of the
+// untied per-coordinate variances and leaves the angles untouched.
+func TestCoverTies(t *testing.T) {
+	sp := manifold.NewProduct(manifold.NewSO3(), manifold.NewTorus(2))
+	require.Equal(t, [][2]int{{0, 4}}, coverTies(sp))
+	require.Nil(t, coverTies(manifold.NewTorus(2)))
+	bad := &Mixture{Kind: Diagonal, Weights: []float64{1}, Means: make([]float64, 6), Variances: []float64{0.3, 0.3, 0.31, 0.3, 1, 1}}
+	_, err := newMixtureParts(bad, sp)
+	require.ErrorIs(t, err, ErrModel)
+	_, err = newMixtureParts(&Mixture{Kind: Product, Weights: []float64{1, 1, 1, 1, 1, 1}, Means: make([]float64, 6), Variances: []float64{1, 1, 1, 1, 1, 1}}, sp)
+	require.ErrorIs(t, err, ErrSettings)
+
+	rng := rand.New(rand.NewPCG(2, 3))
+	const d, n = 6, 40
+	x, omega := make([]float64, n*d), make([]float64, n)
+	for i := range x {
+		x[i] = rng.NormFloat64() * float64(1+i%d)
+	}
+	for i := range omega {
+		omega[i] = 1.0 / n
+	}
+	w0, m0 := []float64{1}, make([]float64, d)
+	v0 := []float64{1, 1, 1, 1, 1, 1}
+	wf, mf, vf := append([]float64(nil), w0...), append([]float64(nil), m0...), append([]float64(nil), v0...)
+	weightedEM(x, d, omega, wf, mf, vf, true, nil, 1, 1e-12, make([]float64, n))
+	wt, mt, vt := append([]float64(nil), w0...), append([]float64(nil), m0...), append([]float64(nil), v0...)
+	weightedEM(x, d, omega, wt, mt, vt, true, coverTies(sp), 1, 1e-12, make([]float64, n))
+	mean := (vf[0] + vf[1] + vf[2] + vf[3]) / 4
+	require.InDeltaSlice(t, []float64{mean, mean, mean, mean, vf[4], vf[5]}, vt, 1e-12)
+	require.InDeltaSlice(t, mf, mt, 1e-12)
 }

@@ -84,7 +84,8 @@
 // each batch on paths resampled by their exact weights,
 // which corrects the mode weights the on-policy paths get wrong.
 //
-// lrds runs on R^d, on tori T^n, on spheres S^{D−1} and on SO(3). Off R^d
+// lrds runs on R^d, on tori T^n, on spheres S^{D−1}, on SO(3) and on
+// products of the last three. Off R^d
 // its chain runs on R^D and a map π carries it to the space: on T^n the
 // wrapping of the universal cover R^n (terminal law the wrapped mixture
 // q(x) = Σ_m q̃(x + 2πm)), on S^{D−1} the radial projection y/|y| (the
@@ -92,9 +93,11 @@
 // on SO(3) the rotation of the unit quaternion y/|y| ∈ S³ (q(R) =
 // (q_{S³}(u) + q_{S³}(−u))/8). With the extension γ̃(y) = γ(π y) q̃(y)/q(π y)
 // of the target, which has the same Z, the path weights stay exact and
-// their terminal term is γ(x)/q(x) (see cover.go). On spheres and SO(3)
-// the reference is fitted to SMC samples on the manifold and uses the
-// isotropic family only.
+// their terminal term is γ(x)/q(x) (see cover.go). Products of tori,
+// spheres and SO(3) are covered factor by factor. On spheres, SO(3) and
+// products the reference is fitted to SMC samples on the manifold; spheres
+// and SO(3) use the isotropic family, products the isotropic or the
+// diagonal one (variances shared within each sphere and SO(3) factor).
 //
 // # Training
 //

@@ -251,7 +251,7 @@ func AnnealedMALA(target controlsde.Target, d, chains, levels, steps int, s floa
 // The iterations are weightedEM with equal sample weights; components
 // whose weight ends below 1e-8 are dropped.
 func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
-	return fitMixture(x, d, k, iters, minVar, false, rng)
+	return fitMixture(x, d, k, iters, minVar, false, nil, rng)
 }
 
 // FitDiagonalMixture is FitMixture for the diagonal family: the variance
@@ -261,10 +261,13 @@ func FitMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (M
 //
 // started from the isotropic variance of all the data.
 func FitDiagonalMixture(x []float64, d, k, iters int, minVar float64, rng *rand.Rand) (Mixture, error) {
-	return fitMixture(x, d, k, iters, minVar, true, rng)
+	return fitMixture(x, d, k, iters, minVar, true, nil, rng)
 }
 
-func fitMixture(x []float64, d, k, iters int, minVar float64, diag bool, rng *rand.Rand) (Mixture, error) {
+// fitMixture is FitMixture (diag false) and FitDiagonalMixture (diag
+// true), the latter with the variances of each coordinate range in ties
+// shared (see weightedEM).
+func fitMixture(x []float64, d, k, iters int, minVar float64, diag bool, ties [][2]int, rng *rand.Rand) (Mixture, error) {
 	n := len(x) / d
 	if n < k || k < 1 || d < 1 {
 		return Mixture{}, fmt.Errorf("%w: cannot fit %d components to %d points", ErrSettings, k, n)
@@ -329,7 +332,7 @@ func fitMixture(x []float64, d, k, iters int, minVar float64, diag bool, rng *ra
 	for i := range omega {
 		omega[i] = 1 / float64(n)
 	}
-	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, diag, iters, minVar, make([]float64, n*k))
+	weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, diag, ties, iters, minVar, make([]float64, n*k))
 	// Drop the components that lost their mass (weightedEM keeps them at
 	// weight 1e-12).
 	nq := Mixture{Kind: q.Kind}

@@ -241,7 +241,7 @@ func TestWeightedEMDiagonalStep(t *testing.T) {
 			}
 		}
 	}
-	weightedEM(x, d, omega, w, m, v, true, 1, 1e-12, make([]float64, n*k))
+	weightedEM(x, d, omega, w, m, v, true, nil, 1, 1e-12, make([]float64, n*k))
 	require.InDeltaSlice(t, wantW, w, 1e-12)
 	require.InDeltaSlice(t, wantM, m, 1e-12)
 	require.InDeltaSlice(t, wantV, v, 1e-12)

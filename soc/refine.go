@@ -60,10 +60,12 @@ func FitProductMixture(x []float64, d, k, iters int, minVar float64, rng *rand.R
 // variances floored at minVar. With diag, v holds K·d variances (the
 // diagonal family) and the variance update is per coordinate,
 // v_kc = Σ_i ω_i r_ik (x_ic − m_kc)² / w_k, and N(x; m_k, diag(v_k)) enters
-// the responsibilities. A component whose mass falls below 1e-12
+// the responsibilities; each coordinate range [a, b) in ties then shares
+// the mean of its v_kc (the maximum-likelihood variance under that
+// constraint). A component whose mass falls below 1e-12
 // keeps its mean and variance and the weight 1e-12, so K stays fixed.
 // r is scratch of n·K values.
-func weightedEM(x []float64, d int, omega, w, m, v []float64, diag bool, iters int, minVar float64, r []float64) {
+func weightedEM(x []float64, d int, omega, w, m, v []float64, diag bool, ties [][2]int, iters int, minVar float64, r []float64) {
 	k, n := len(w), len(omega)
 	if want := k; (!diag && len(v) != want) || (diag && len(v) != want*d) {
 		panic("soc: weightedEM: variance count mismatch")
@@ -132,7 +134,21 @@ func weightedEM(x []float64, d int, omega, w, m, v []float64, diag bool, iters i
 					}
 				}
 				for c := range vj {
-					vj[c] = math.Max(vj[c]/nk, minVar)
+					vj[c] /= nk
+				}
+				// A tied range shares the mean of its coordinates'
+				// variances (its maximum-likelihood variance).
+				for _, tr := range ties {
+					var s float64
+					for c := tr[0]; c < tr[1]; c++ {
+						s += vj[c]
+					}
+					for c := tr[0]; c < tr[1]; c++ {
+						vj[c] = s / float64(tr[1]-tr[0])
+					}
+				}
+				for c := range vj {
+					vj[c] = math.Max(vj[c], minVar)
 				}
 			} else {
 				var ss float64
@@ -279,10 +295,10 @@ func refineMixture(q Mixture, target controlsde.Target, space manifold.Manifold,
 				for j := range n {
 					col[j] = x[j*d+i]
 				}
-				weightedEM(col, 1, omega, q.Weights[i*k:(i+1)*k], q.Means[i*k:(i+1)*k], q.Variances[i*k:(i+1)*k], false, emIters, minVar, r)
+				weightedEM(col, 1, omega, q.Weights[i*k:(i+1)*k], q.Means[i*k:(i+1)*k], q.Variances[i*k:(i+1)*k], false, nil, emIters, minVar, r)
 			}
 		default:
-			weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, q.Kind == Diagonal, emIters, minVar, r)
+			weightedEM(x, d, omega, q.Weights, q.Means, q.Variances, q.Kind == Diagonal, coverTies(space), emIters, minVar, r)
 		}
 	}
 	if rounds > 0 {

@@ -108,7 +108,10 @@ type Settings struct {
 	// min(Components, 4) components per
 	// coordinate, and the better one by the importance-sampling estimates
 	// of their refinements is kept (see RefineMixture). Spheres and SO(3)
-	// take the isotropic family only (auto means isotropic there).
+	// take the isotropic family only (auto means isotropic there);
+	// products of tori, spheres and SO(3) the isotropic and diagonal ones
+	// (auto compares those two; diagonal variances are shared within each
+	// sphere and SO(3) factor).
 	Family string `json:"family,omitempty"`
 	// RefineRounds rounds of tempered mixture population Monte Carlo with
 	// RefineSamples draws each (default 4096) improve the fitted lrds
@@ -135,8 +138,8 @@ type Settings struct {
 	// one (datasets.ManifoldTarget), R^Dim otherwise. logvar and adjoint
 	// also run on spheres, SO(3), tori and products of these (Brownian
 	// reference from the uniform law, see RefSpec); lrds runs on R^d,
-	// tori, spheres and SO(3) (its chain on R^D mapped onto the space, see
-	// cover.go).
+	// tori, spheres, SO(3) and products of these three (its chain on R^D
+	// mapped onto the space, see cover.go).
 	Space manifold.Manifold `json:"-"`
 	// Progress, when set, is called after every optimiser step with the
 	// number of steps done, the total and the step's loss (for a progress
@@ -618,7 +621,7 @@ func (tr *trainer) fitReference() error {
 			}
 			q, err = FitProductMixture(x, d, k, 50, 1e-4, tr.rng)
 		} else if family == Diagonal {
-			q, err = FitDiagonalMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
+			q, err = fitMixture(x, d, tr.s.Components, 50, 1e-4, true, coverTies(tr.space), tr.rng)
 		} else {
 			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
 			if err == nil && (kind == sphereCover || kind == so3Cover) {
@@ -639,12 +642,19 @@ func (tr *trainer) fitReference() error {
 		return q, st, err
 	}
 	var q Mixture
-	if tr.s.Family == "auto" && !ray {
+	// auto compares two families: isotropic and product on R^d and tori,
+	// isotropic and diagonal (tied on the sphere and SO(3) blocks) on
+	// products; spheres and SO(3) alone have the isotropic family only.
+	second := Product
+	if kind == productCover {
+		second = Diagonal
+	}
+	if tr.s.Family == "auto" && (!ray || kind == productCover) {
 		qi, si, err := fit("isotropic")
 		if err != nil {
 			return err
 		}
-		qp, sp, err := fit(Product)
+		qp, sp, err := fit(second)
 		if err != nil {
 			return err
 		}
@@ -657,7 +667,7 @@ func (tr *trainer) fitReference() error {
 		}
 	} else {
 		family := tr.s.Family
-		if ray {
+		if family == "auto" {
 			family = "isotropic" // spheres and SO(3): the only family
 		}
 		if q, tr.refine, err = fit(family); err != nil {
@@ -670,9 +680,9 @@ func (tr *trainer) fitReference() error {
 
 // lrdsSpaceSettings returns an error if lrds cannot run on space with
 // the settings s: spaces other than R^d, tori, spheres, SO(3) and their
-// products, and on spheres, SO(3) and products the product and diagonal
-// families or the gradient term (the control acts on the chain's R^D
-// there).
+// products, the product family on spheres, SO(3) and products, the
+// diagonal family on spheres and SO(3) alone, and there the gradient term
+// (the control acts on the chain's R^D).
 func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	kind, _, err := chainGeometry(space)
 	if err != nil {
@@ -681,7 +691,7 @@ func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	if kind != sphereCover && kind != so3Cover && kind != productCover {
 		return nil
 	}
-	if s.Family == Product || s.Family == Diagonal {
+	if s.Family == Product || (s.Family == Diagonal && kind != productCover) {
 		return fmt.Errorf("%w: lrds on %s needs the isotropic reference family, have %q", ErrSettings, spaceName(space), s.Family)
 	}
 	if s.GradTerm {
