@@ -45,9 +45,11 @@ import (
 //     block (wrapped normal, ray integral, or its SO(3) form), and the lift
 //     draws k ∝ w_k Π_b q_kb(x_b), then each block given k (prodLaw).
 //
-// The spheres, SO(3) and products use the isotropic family only (the
-// radial integral of a product mixture of K^D diagonal components has no
-// closed form per coordinate).
+// Spheres and SO(3) use the isotropic family only, products the isotropic
+// or the diagonal one with variances shared inside each sphere and SO(3)
+// block (coverTies): the ray integral needs an isotropic block, and that
+// of a mean-field mixture of K^D diagonal components has no closed form
+// per coordinate.
 
 // coverKind says how the chain's R^D reaches the state space.
 type coverKind int
@@ -465,20 +467,8 @@ func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 				xi = manifold.TorusWrap(xi)
 				lo := math.Floor((m[i] - 12*s - xi) / (2 * math.Pi))
 				hi := math.Ceil((m[i] + 12*s - xi) / (2 * math.Pi))
-				var tw float64
-				for j := lo; j <= hi; j++ {
-					e := xi + 2*math.Pi*j - m[i]
-					tw += math.Exp(-0.5 * e * e / s2)
-				}
-				u := rng.Float64() * tw
-				yb[i] = xi + 2*math.Pi*hi
-				for j := lo; j <= hi; j++ {
-					e := xi + 2*math.Pi*j - m[i]
-					if u -= math.Exp(-0.5 * e * e / s2); u < 0 {
-						yb[i] = xi + 2*math.Pi*j
-						break
-					}
-				}
+				mi := m[i]
+				yb[i] = pickImage(xi, lo, hi, func(y float64) float64 { e := y - mi; return -0.5 * e * e / s2 }, rng)
 			}
 		case sphereCover:
 			n := norm(xb)

@@ -89,11 +89,12 @@ type Settings struct {
 	GradTerm bool    `json:"grad_term,omitempty"`
 	GradClip float64 `json:"grad_clip,omitempty"`
 	// Components, Chains, Levels and MCMCSteps configure the lrds
-	// reference: a Components-component isotropic Gaussian mixture
-	// (default 8; on spheres and SO(3) 32, or Chains if fewer) fitted by EM to Chains annealed-MALA chains (default 512)
-	// run through Levels temperatures (default 20) with MCMCSteps steps
-	// each (default 10); see AnnealedMALA and FitMixture. On spheres and
-	// SO(3) the samples come from adaptive-tempering SMC with Chains
+	// reference: a Components-component Gaussian mixture (default 8; on
+	// spheres, SO(3) and their products 32, or Chains if fewer) fitted by
+	// EM to Chains annealed-MALA chains (default 512) run through Levels
+	// temperatures (default 20) with MCMCSteps steps each (default 10);
+	// see AnnealedMALA and FitMixture. On spheres, SO(3) and their
+	// products the samples come from adaptive-tempering SMC with Chains
 	// particles and MCMCSteps moves per stage instead (Levels unused).
 	Components int `json:"components,omitempty"`
 	Chains     int `json:"chains,omitempty"`
@@ -579,8 +580,8 @@ func (tr *trainer) resume(f *nn.File) (float64, error) {
 
 // fitReference fits the lrds reference law q: on R^d and tori annealed
 // MALA chains on the target from N(0, ν(1) I) (the reference's terminal
-// law), on spheres and SO(3) SMC on the manifold (manifoldFitSamples);
-// then EM and the refinement.
+// law), on spheres, SO(3) and their products SMC on the manifold
+// (manifoldFitSamples); then EM and the refinement.
 func (tr *trainer) fitReference() error {
 	d := tr.target.Dim()
 	kind, D, err := chainGeometry(tr.space)
@@ -692,7 +693,7 @@ func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 		return nil
 	}
 	if s.Family == Product || (s.Family == Diagonal && kind != productCover) {
-		return fmt.Errorf("%w: lrds on %s needs the isotropic reference family, have %q", ErrSettings, spaceName(space), s.Family)
+		return fmt.Errorf("%w: lrds on %s needs the isotropic reference family (or diagonal on products), have %q", ErrSettings, spaceName(space), s.Family)
 	}
 	if s.GradTerm {
 		return fmt.Errorf("%w: lrds on %s has no gradient term (its control acts on the chain's R^D)", ErrSettings, spaceName(space))
@@ -701,7 +702,8 @@ func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 }
 
 // manifoldFitSamples returns tr.s.Chains approximate samples of the
-// target on a sphere or SO(3) as points of the chain's R^D, for the EM
+// target on a sphere, SO(3) or a product of these and tori as points of
+// the chain's R^D (factor by factor on a product), for the EM
 // fit of the lrds reference: adaptive-tempering SMC from the uniform law
 // on the manifold (sampler.SMC, MCMCSteps random-walk moves per stage,
 // its evaluations counted), resampled by its final weights; on SO(3) the

@@ -106,18 +106,8 @@ func (w wrappedLaw) project(dst, y []float64) {
 // coordinate ∝ N(x_i + 2πm; μ_ki, s_ki²) (s_ki = s_k for isotropic). tmp holds K values.
 func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 	c := w.c
-	image := func(xi float64, weight func(yi float64) float64, lo, hi float64) float64 {
-		var tot float64
-		for k := lo; k <= hi; k++ {
-			tot += weight(xi + 2*math.Pi*k)
-		}
-		u := rng.Float64() * tot
-		for k := lo; k <= hi; k++ {
-			if u -= weight(xi + 2*math.Pi*k); u < 0 {
-				return xi + 2*math.Pi*k
-			}
-		}
-		return xi + 2*math.Pi*hi
+	image := func(xi float64, logWeight func(yi float64) float64, lo, hi float64) float64 {
+		return pickImage(xi, lo, hi, logWeight, rng)
 	}
 	span := func(xi float64, comps func(j int) (float64, float64)) (float64, float64) {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -135,13 +125,13 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 			comps := func(j int) (float64, float64) { _, mu, s2 := c.comp(i, j); return mu, s2 }
 			lo, hi := span(xi, comps)
 			y[i] = image(xi, func(yi float64) float64 {
-				var p float64
+				m, s := math.Inf(-1), 0.0
 				for j := range c.k {
 					lw, mu, s2 := c.comp(i, j)
 					e := yi - mu
-					p += math.Exp(lw-0.5*e*e/s2) / math.Sqrt(s2)
+					m, s, _ = lseScale(m, s, lw-0.5*e*e/s2-0.5*math.Log(s2))
 				}
-				return p
+				return m + math.Log(s)
 			}, lo, hi)
 		}
 		return
@@ -166,8 +156,32 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		xi = manifold.TorusWrap(xi)
 		_, mu, s2 := c.comp(i, j)
 		lo, hi := span(xi, func(int) (float64, float64) { return mu, s2 })
-		y[i] = image(xi, func(yi float64) float64 { e := yi - mu; return math.Exp(-0.5 * e * e / s2) }, lo, hi)
+		y[i] = image(xi, func(yi float64) float64 { e := yi - mu; return -0.5 * e * e / s2 }, lo, hi)
 	}
+}
+
+// pickImage returns the image x + 2πk, k ∈ [lo, hi], drawn with
+// probability ∝ e^{logWeight(x + 2πk)}, normalised by the largest log
+// weight so that images far in standard deviations (whose weights would
+// all underflow) still go to the nearest one.
+func pickImage(x, lo, hi float64, logWeight func(y float64) float64, rng *rand.Rand) float64 {
+	mx, best := math.Inf(-1), lo
+	for k := lo; k <= hi; k++ {
+		if l := logWeight(x + 2*math.Pi*k); l > mx {
+			mx, best = l, k
+		}
+	}
+	var tot float64
+	for k := lo; k <= hi; k++ {
+		tot += math.Exp(logWeight(x+2*math.Pi*k) - mx)
+	}
+	u := rng.Float64() * tot
+	for k := lo; k <= hi; k++ {
+		if u -= math.Exp(logWeight(x+2*math.Pi*k) - mx); u < 0 {
+			return x + 2*math.Pi*k
+		}
+	}
+	return x + 2*math.Pi*best // rounding left u ≥ 0
 }
 
 // lseScale folds exp(v) into a running sum s·exp(m) and returns the factor

@@ -90,8 +90,8 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags) {
 // addLRDSFlags adds the flags of the lrds reference fit.
 func addLRDSFlags(cmd *cobra.Command, f *trainFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.family, "family", "", "lrds reference family: auto, isotropic, diagonal or product (empty: auto: isotropic and product compared)")
-	fl.IntVar(&f.components, "components", 0, "lrds mixture components (per coordinate for product; 0: 8, on spheres and SO(3) 32)")
+	fl.StringVar(&f.family, "family", "", "lrds reference family: auto, isotropic, diagonal or product (empty: auto, which compares isotropic with product on R^d and tori, with diagonal on products; spheres and SO(3): isotropic)")
+	fl.IntVar(&f.components, "components", 0, "lrds mixture components (per coordinate for product; 0: 8, on spheres, SO(3) and their products 32)")
 	fl.IntVar(&f.chains, "chains", 0, "lrds annealed-MALA chains (0: 512)")
 	fl.IntVar(&f.refine, "refine", 0, "lrds reference refinement rounds (0: 10, negative: none)")
 }
