@@ -177,20 +177,7 @@ func TestLRDSDiagonal(t *testing.T) {
 	t.Logf("log Z %.4f ± %.4f, ESS/N %.3f, EUBO %.4f", rep.LogZ, rep.LogZStdErr, rep.ESSFraction, rep.EUBO)
 	require.InDelta(t, 0, rep.LogZ, 4*rep.LogZStdErr+0.02)
 	require.Greater(t, rep.ESSFraction, 0.5)
-	c, err := m.lrdsChain()
-	require.NoError(t, err)
-	net, err := m.Control(tg)
-	require.NoError(t, err)
-	requireForwardIdentity(t, lrdsForward(c, net, tg, tg, 8000, 7, 2), 0)
-
-	path := t.TempDir() + "/d.nn"
-	require.NoError(t, Save(path, m))
-	got, err := Load(path, tg)
-	require.NoError(t, err)
-	require.Equal(t, Diagonal, got.Mixture.Kind)
-	out2, _, err := Sample(got, tg, 4000, 5)
-	require.NoError(t, err)
-	require.Equal(t, out.Samples, out2.Samples)
+	requireLRDSModel(t, m, tg, tg, out, 0, nil)
 }
 
 // TestWeightedEMDiagonalStep checks one weighted EM iteration of the
