@@ -238,16 +238,7 @@ func (p projLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		p.logRay(u, -1, tmp[K:2*K]) // the ray of −u
 		nt = 2 * K
 	}
-	mx := math.Inf(-1)
-	for _, v := range tmp[:nt] {
-		mx = math.Max(mx, v)
-	}
-	var tot float64
-	for j := range nt {
-		tmp[j] = math.Exp(tmp[j] - mx)
-		tot += tmp[j]
-	}
-	j := pickIndex(tmp[:nt], rng.Float64()*tot)
+	j := pickLog(tmp[:nt], rng)
 	if j >= K {
 		for i := range u {
 			u[i] = -u[i] // the ray of −u (SO(3))
@@ -442,17 +433,10 @@ func (p prodLaw) wrapTori(y []float64) {
 func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 	c := p.c
 	K := c.k
-	mx := math.Inf(-1)
 	for k := range K {
 		tmp[k] = p.compLog(k, x)
-		mx = math.Max(mx, tmp[k])
 	}
-	var tot float64
-	for k := range K {
-		tmp[k] = math.Exp(tmp[k] - mx)
-		tot += tmp[k]
-	}
-	k := pickIndex(tmp[:K], rng.Float64()*tot)
+	k := pickLog(tmp[:K], rng)
 	var buf [4]float64
 	for _, b := range p.blocks {
 		m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]

@@ -136,7 +136,6 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 		}
 		return
 	}
-	mx := math.Inf(-1)
 	for j := range c.k {
 		lw, _, _ := c.comp(0, j)
 		tmp[j] = lw
@@ -144,20 +143,29 @@ func (w wrappedLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 			_, mu, s2 := c.comp(i, j)
 			tmp[j] += wrappedNormalLog(manifold.TorusWrap(xi), mu, s2)
 		}
-		mx = math.Max(mx, tmp[j])
 	}
-	var tot float64
-	for j := range c.k {
-		tmp[j] = math.Exp(tmp[j] - mx)
-		tot += tmp[j]
-	}
-	j := pickIndex(tmp[:c.k], rng.Float64()*tot)
+	j := pickLog(tmp[:c.k], rng)
 	for i, xi := range x {
 		xi = manifold.TorusWrap(xi)
 		_, mu, s2 := c.comp(i, j)
 		lo, hi := span(xi, func(int) (float64, float64) { return mu, s2 })
 		y[i] = image(xi, func(yi float64) float64 { e := yi - mu; return -0.5 * e * e / s2 }, lo, hi)
 	}
+}
+
+// pickLog returns an index j drawn with probability ∝ e^{l_j}, normalised
+// by the largest l_j; l is overwritten with e^{l_j − max l}.
+func pickLog(l []float64, rng *rand.Rand) int {
+	mx := math.Inf(-1)
+	for _, v := range l {
+		mx = math.Max(mx, v)
+	}
+	var tot float64
+	for j, v := range l {
+		l[j] = math.Exp(v - mx)
+		tot += l[j]
+	}
+	return pickIndex(l, rng.Float64()*tot)
 }
 
 // pickImage returns the image x + 2πk, k ∈ [lo, hi], drawn with
