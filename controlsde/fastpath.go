@@ -20,8 +20,8 @@ var fastPaths = true
 //
 //	x' = (cos|v| x + sinc|v| v) / |cos|v| x + sinc|v| v|,
 //
-// with sinc|v| = 1 − |v|²/6·(1 − |v|²/20) below |v| = 1e-3 (the Taylor
-// series of manifold.Sphere.Exp).
+// with sinc|v| from manifold.SincSin (its Taylor series below |v| = 1e-3),
+// as in manifold.Sphere.Exp.
 func sphereBrownianStep(w *worker, x []float64, lo int, noise float64) {
 	d := w.e.d
 	n := len(x) / d
@@ -43,13 +43,7 @@ func sphereBrownianStep(w *worker, x []float64, lo int, noise float64) {
 		}
 		t := math.Sqrt(t2)
 		sn, cs := math.Sincos(t)
-		var sc float64
-		if math.Abs(t) < 1e-3 {
-			x2 := t * t
-			sc = 1 - x2/6*(1-x2/20)
-		} else {
-			sc = sn / t
-		}
+		sc := manifold.SincSin(t, sn)
 		var n2 float64
 		for i := range v {
 			y := cs*xj[i] + sc*v[i]
@@ -118,7 +112,7 @@ func (e *engine) setFastFlags() {
 //	Exp([ω]×) = c I + a [ω]× + b ωωᵀ,  a = sinc h cos h, b = ½ sinc² h,
 //	c = 1 − 2 sin² h,
 //
-// (sinc h = 1 − h²/6·(1 − h²/20) below h = 1e-3), the product Y = R·Exp,
+// (sinc h from manifold.SincSin), the product Y = R·Exp,
 // and one Newton–Schulz polish R' = ½ Y (3I − YᵀY) (Higham 2008, Functions
 // of Matrices, §8.3).
 func so3BrownianStep(w *worker, x []float64, lo int, noise float64) {
@@ -131,13 +125,7 @@ func so3BrownianStep(w *worker, x []float64, lo int, noise float64) {
 		th := math.Sqrt(w1*w1 + w2*w2 + w3*w3)
 		h := th / 2
 		sh, ch := math.Sincos(h)
-		var sc float64
-		if math.Abs(h) < 1e-3 {
-			h2 := h * h
-			sc = 1 - h2/6*(1-h2/20)
-		} else {
-			sc = sh / h
-		}
+		sc := manifold.SincSin(h, sh)
 		a := sc * ch
 		b := 0.5 * sc * sc
 		c := 1 - 2*sh*sh

@@ -778,12 +778,7 @@ func (p *molParser) stereoFrom2D() {
 			pseudo[nb.Atom] = r3.Add(flat[c], d)
 		}
 		v, _ := m.SignedVolume(pseudo, c)
-		switch {
-		case v < -volumeTolerance:
-			m.Atoms[c].Chirality = ChiralCCW
-		case v > volumeTolerance:
-			m.Atoms[c].Chirality = ChiralCW
-		}
+		m.chiralityFromVolume(c, v)
 	}
 }
 

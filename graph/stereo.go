@@ -388,6 +388,18 @@ func Dihedral(a, b, c, d r3.Vec) float64 {
 // handedness; flatter centres are reported as undetermined.
 const volumeTolerance = 0.05
 
+// chiralityFromVolume sets the chirality of atom i from the signed volume
+// v of its neighbours (SignedVolume): ChiralCCW below −volumeTolerance,
+// ChiralCW above volumeTolerance, unchanged in between.
+func (m *Molecule) chiralityFromVolume(i int, v float64) {
+	switch {
+	case v < -volumeTolerance:
+		m.Atoms[i].Chirality = ChiralCCW
+	case v > volumeTolerance:
+		m.Atoms[i].Chirality = ChiralCW
+	}
+}
+
 // AssignStereoFromConformer sets Atom.Chirality of every potential
 // stereocentre and Bond.Stereo of every stereogenic double bond from
 // conformer conf (signed volumes and dihedral angles). Previous stereo
@@ -399,12 +411,7 @@ func (m *Molecule) AssignStereoFromConformer(conf int) {
 	}
 	for _, i := range m.PotentialStereoCenters() {
 		v, _ := m.SignedVolume(pos, i)
-		switch {
-		case v < -volumeTolerance:
-			m.Atoms[i].Chirality = ChiralCCW
-		case v > volumeTolerance:
-			m.Atoms[i].Chirality = ChiralCW
-		}
+		m.chiralityFromVolume(i, v)
 	}
 	for k := range m.Bonds {
 		m.Bonds[k].Stereo = StereoNone

@@ -158,17 +158,17 @@ func TestRandTangentCovariance(t *testing.T) {
 	}
 }
 
-// TestSinc checks sinc and sincSin against sin(x)/x on both sides of the
+// TestSinc checks sinc and SincSin against sin(x)/x on both sides of the
 // switch to the Taylor series at |x| = 1e-3 (series error below 1e-17;
 // the reference sin(x)/x is exact to a few ulps for x ≠ 0) and at 0.
 func TestSinc(t *testing.T) {
 	for _, x := range []float64{-2, -1e-3, -9.99e-4, -1e-8, 1e-300, 1e-8, 9.99e-4, 1e-3, 0.5, 3} {
 		want := math.Sin(x) / x
 		require.InDelta(t, want, sinc(x), 2e-16, "sinc(%g)", x)
-		require.Equal(t, sinc(x), sincSin(x, math.Sin(x)), "sincSin(%g)", x)
+		require.Equal(t, sinc(x), SincSin(x, math.Sin(x)), "SincSin(%g)", x)
 	}
 	require.Equal(t, 1.0, sinc(0))
-	require.Equal(t, 1.0, sincSin(0, 0))
+	require.Equal(t, 1.0, SincSin(0, 0))
 }
 
 // TestSphereRandOrthogonal checks the helper behind the vMF and heat-kernel

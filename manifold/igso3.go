@@ -198,7 +198,7 @@ func (d *IGSO3) seriesLogKernel(w float64, deriv bool) (lf, g float64) {
 		chi += 2 * c
 		f += d.coef[m] * chi
 		if deriv {
-			dchi -= 2 * float64(m*m) * sincSin(x, s)
+			dchi -= 2 * float64(m*m) * SincSin(x, s)
 			fp += d.coef[m] * dchi
 		}
 	}

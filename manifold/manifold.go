@@ -205,15 +205,17 @@ func checkUsable(fn string, m Manifold) {
 // (error below 1e-17 for |x| < 1e-3).
 func sinc(x float64) float64 {
 	if math.Abs(x) < 1e-3 {
-		return sincSin(x, 0)
+		return SincSin(x, 0)
 	}
 	return math.Sin(x) / x
 }
 
-// sincSin returns sin(x)/x given sinx = sin(x) (from a math.Sincos the
-// caller needs anyway): sinx/x, or the Taylor series of sinc for
-// |x| < 1e-3, where sinx is not used.
-func sincSin(x, sinx float64) float64 {
+// SincSin returns sin(x)/x given sinx = sin(x) (from a math.Sincos the
+// caller needs anyway): sinx/x, or the Taylor series 1 − x²/6·(1 − x²/20)
+// for |x| < 1e-3, where sinx is not used. It is the sinc of Sphere.Exp
+// and SO(3)'s exponential, exported so that fused loops elsewhere
+// (controlsde's fast paths) compute the same arithmetic.
+func SincSin(x, sinx float64) float64 {
 	if math.Abs(x) < 1e-3 {
 		x2 := x * x
 		return 1 - x2/6*(1-x2/20)

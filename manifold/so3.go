@@ -94,7 +94,7 @@ func so3ExpMat(w1, w2, w3 float64) [9]float64 {
 	th := math.Sqrt(w1*w1 + w2*w2 + w3*w3)
 	h := th / 2
 	sh, ch := math.Sincos(h)
-	sc := sincSin(h, sh)
+	sc := SincSin(h, sh)
 	a := sc * ch
 	b := 0.5 * sc * sc
 	c := 1 - 2*sh*sh

@@ -72,7 +72,7 @@ func (s Sphere) Exp(dst, x, v []float64) {
 	checkLen("Sphere.Exp", s.d, dst, x, v)
 	t := norm(v)
 	sn, c := math.Sincos(t)
-	sc := sincSin(t, sn)
+	sc := SincSin(t, sn)
 	var n2 float64
 	for i := range dst {
 		y := c*x[i] + sc*v[i]

@@ -47,7 +47,7 @@ func (a sphereheatDual) sin() sphereheatDual {
 func (a sphereheatDual) sinc() sphereheatDual {
 	x := a.v
 	s, c := math.Sincos(x)
-	v := sincSin(x, s)
+	v := SincSin(x, s)
 	if math.Abs(x) < 1e-3 {
 		return sphereheatDual{v, (-x/3 + x*x*x/30) * a.d}
 	}

@@ -340,9 +340,36 @@ func (p prodLaw) variance(k, i int) float64 {
 	return p.c.vars[k]
 }
 
+// prepare writes into pre (4 values per block) what blockLog needs of x
+// for every component, so it is computed once per point: the inverse
+// norm of a sphere block at pre[4b], the unit quaternion of an SO(3) block
+// at pre[4b:4b+4].
+func (p prodLaw) prepare(pre, x []float64) {
+	for bi, b := range p.blocks {
+		xb := x[b.moff : b.moff+b.md]
+		switch b.kind {
+		case sphereCover:
+			pre[4*bi] = 1 / norm(xb)
+		case so3Cover:
+			quatOf(pre[4*bi:4*bi+4], xb)
+		}
+	}
+}
+
+// prepared returns a buffer for prepare, on the stack for up to 8 blocks.
+func (p prodLaw) prepared(buf *[32]float64, x []float64) []float64 {
+	pre := buf[:]
+	if n := 4 * len(p.blocks); n > len(pre) {
+		pre = make([]float64, n)
+	}
+	p.prepare(pre, x)
+	return pre
+}
+
 // blockLog returns log q_kb(x_b), the pushforward of block b of component
-// k at the block's ambient point xb; u is scratch of 4 values.
-func (p prodLaw) blockLog(k int, b prodBlock, xb, u []float64) float64 {
+// k at the block's ambient point xb; pb holds the block's values from
+// prepare.
+func (p prodLaw) blockLog(k int, b prodBlock, xb, pb []float64) float64 {
 	c := p.c
 	m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
 	s2 := p.variance(k, b.off)
@@ -354,30 +381,30 @@ func (p prodLaw) blockLog(k int, b prodBlock, xb, u []float64) float64 {
 		}
 		return l
 	case sphereCover:
-		return rayTerm(xb, 1/norm(xb), m, s2)
+		return rayTerm(xb, pb[0], m, s2)
 	default: // SO(3)
-		quatOf(u, xb)
-		a, bb := rayTerm(u, 1, m, s2), rayTerm(u, -1, m, s2)
+		a, bb := rayTerm(pb, 1, m, s2), rayTerm(pb, -1, m, s2)
 		hi, lo := math.Max(a, bb), math.Min(a, bb)
 		return hi + math.Log1p(math.Exp(lo-hi)) - math.Log(8)
 	}
 }
 
 // compLog returns log w_k + Σ_b log q_kb(x_b).
-func (p prodLaw) compLog(k int, x []float64) float64 {
-	var buf [4]float64
+func (p prodLaw) compLog(k int, x, pre []float64) float64 {
 	l := p.c.logW[k]
-	for _, b := range p.blocks {
-		l += p.blockLog(k, b, x[b.moff:b.moff+b.md], buf[:])
+	for bi, b := range p.blocks {
+		l += p.blockLog(k, b, x[b.moff:b.moff+b.md], pre[4*bi:4*bi+4])
 	}
 	return l
 }
 
 // LogDensity returns log q(x) = log Σ_k w_k Π_b q_kb(x_b).
 func (p prodLaw) LogDensity(x []float64) float64 {
+	var buf [32]float64
+	pre := p.prepared(&buf, x)
 	m, s := math.Inf(-1), 0.0
 	for k := range p.c.k {
-		m, s, _ = lseScale(m, s, p.compLog(k, x))
+		m, s, _ = lseScale(m, s, p.compLog(k, x, pre))
 	}
 	return m + math.Log(s)
 }
@@ -433,12 +460,14 @@ func (p prodLaw) wrapTori(y []float64) {
 func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 	c := p.c
 	K := c.k
+	var pbuf [32]float64
+	pre := p.prepared(&pbuf, x)
 	for k := range K {
-		tmp[k] = p.compLog(k, x)
+		tmp[k] = p.compLog(k, x, pre)
 	}
 	k := pickLog(tmp[:K], rng)
 	var buf [4]float64
-	for _, b := range p.blocks {
+	for bi, b := range p.blocks {
 		m := c.means[k*c.d+b.off : k*c.d+b.off+b.D]
 		xb, yb := x[b.moff:b.moff+b.md], y[b.off:b.off+b.D]
 		s2 := p.variance(k, b.off)
@@ -466,7 +495,7 @@ func (p prodLaw) lift(y, x, tmp []float64, rng *rand.Rand) {
 			}
 		default: // SO(3)
 			u := buf[:]
-			quatOf(u, xb)
+			copy(u, pre[4*bi:4*bi+4])
 			a, bb := rayTerm(u, 1, m, s2), rayTerm(u, -1, m, s2)
 			sign := 1.0
 			if rng.Float64() < 1/(1+math.Exp(a-bb)) { // P(−u) = e^bb/(e^a+e^bb)

@@ -27,6 +27,15 @@ func gaussian(m []float64, s2, logZ float64) named {
 	return named{g, "gauss"}
 }
 
+// twoModes1D returns (2/3) N(−2, 0.1) + (1/3) N(2, 0.1) on R (Z = 1).
+func twoModes1D() named {
+	g, err := controlsde.NewGaussianMixture([]float64{2, 1}, []float64{-2, 2}, []float64{0.1, 0.1}, 0)
+	if err != nil {
+		panic(err)
+	}
+	return named{g, "twomodes1d"}
+}
+
 // controlL2 returns the root-mean-square difference between two controls
 // on the grid t ∈ {0.1, 0.3, 0.5, 0.7, 0.9} × x ∈ pts (rows of d values).
 func controlL2(a, b controlsde.Control, pts []float64, d int) float64 {

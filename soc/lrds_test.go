@@ -120,9 +120,7 @@ func TestLRDSTwoModes(t *testing.T) {
 		zTol      = 4.0
 		logZFloor = 0.02
 	)
-	g, err := controlsde.NewGaussianMixture([]float64{2, 1}, []float64{-2, 2}, []float64{0.1, 0.1}, 0)
-	require.NoError(t, err)
-	tg := named{g, "twomodes1d"}
+	tg := twoModes1D()
 	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 2}, Steps: 20}
 	m, rep, err := Train("lrds", tg, &Settings{Steps: 100, Batch: 128, Hidden: []int{32, 32}, Reference: ref, Seed: 2, Components: 4})
 	require.NoError(t, err)

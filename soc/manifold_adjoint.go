@@ -131,32 +131,20 @@ func newHeatBridge(space manifold.Manifold, sch controlsde.Schedule, grid []floa
 			pole := make([]float64, s.AmbientDim())
 			pole[0] = 1
 			f.tmp = make([]float64, s.AmbientDim())
-			cache := map[float64]*manifold.SphereHeat{}
 			for _, v := range tau {
 				f.damp = append(f.damp, math.Exp(-float64(s.AmbientDim()-2)*v/2))
-				h, ok := cache[v]
-				if !ok {
-					var err error
-					if h, err = manifold.NewSphereHeat(pole, v); err != nil {
-						return fmt.Errorf("%w: bridge kernel: %v", ErrSettings, err)
-					}
-					cache[v] = h
-				}
-				f.sphere = append(f.sphere, h)
+			}
+			var err error
+			f.sphere, err = kernelsByTime(tau, func(v float64) (*manifold.SphereHeat, error) { return manifold.NewSphereHeat(pole, v) })
+			if err != nil {
+				return err
 			}
 		case manifold.SO3:
 			id := []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}
-			cache := map[float64]*manifold.IGSO3{}
-			for _, v := range tau {
-				h, ok := cache[v]
-				if !ok {
-					var err error
-					if h, err = manifold.NewIGSO3(id, v); err != nil {
-						return fmt.Errorf("%w: bridge kernel: %v", ErrSettings, err)
-					}
-					cache[v] = h
-				}
-				f.so3 = append(f.so3, h)
+			var err error
+			f.so3, err = kernelsByTime(tau, func(v float64) (*manifold.IGSO3, error) { return manifold.NewIGSO3(id, v) })
+			if err != nil {
+				return err
 			}
 		case manifold.Torus:
 		default:
@@ -401,4 +389,23 @@ func (tr *trainer) manifoldAdjointLoss() (float64, error) {
 	loss /= float64(B)
 	tr.net.Backward(tr.du, tr.x, nil)
 	return loss, nil
+}
+
+// kernelsByTime returns mk(τ) for each τ of tau, building each kernel once
+// per distinct time (grids repeat their steps).
+func kernelsByTime[K any](tau []float64, mk func(t float64) (K, error)) ([]K, error) {
+	cache := map[float64]K{}
+	out := make([]K, 0, len(tau))
+	for _, v := range tau {
+		h, ok := cache[v]
+		if !ok {
+			var err error
+			if h, err = mk(v); err != nil {
+				return nil, fmt.Errorf("%w: bridge kernel: %v", ErrSettings, err)
+			}
+			cache[v] = h
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }

@@ -101,9 +101,7 @@ func TestTwoModes(t *testing.T) {
 		minShare  = 0.1
 		weightTol = 0.05
 	)
-	g, err := controlsde.NewGaussianMixture([]float64{2, 1}, []float64{-2, 2}, []float64{0.1, 0.1}, 0)
-	require.NoError(t, err)
-	tg := named{g, "twomodes1d"}
+	tg := twoModes1D()
 	ref := &RefSpec{Kind: "brownian", Sigma: ScheduleSpec{Kind: "constant", A: 2}, Steps: 20}
 	m, _, err := Train("logvar", tg, &Settings{Steps: 150, Batch: 128, Hidden: []int{32, 32}, Reference: ref, Seed: 2})
 	require.NoError(t, err)
