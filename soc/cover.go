@@ -64,12 +64,15 @@ const (
 
 // coverLaw is the terminal law q = π_* q̃ on M of a chain on R^D: its
 // density on M (LogDensity, w.r.t. the Riemannian volume) and draws (Rand,
-// on M), the map π (project: AmbientDim(M) values from D) and draws of
-// Y ~ q̃ given π(Y) = x (lift; tmp holds 2K values).
+// on M), the map π (project: AmbientDim(M) values from D), draws of
+// Y ~ q̃ given π(Y) = x (lift; tmp holds 2K values), and the coordinates
+// in which refineMixture refits q̃ to a point Y of R^D (fitCoords, in
+// place: torus angles wrapped, sphere and SO(3) coordinates unchanged).
 type coverLaw interface {
 	mixtureLaw
 	project(dst, y []float64)
 	lift(y, x, tmp []float64, rng *rand.Rand)
+	fitCoords(y []float64)
 }
 
 // chainGeometry returns the cover kind of space and the dimension D of
@@ -184,6 +187,9 @@ func (p projLaw) LogDensity(x []float64) float64 {
 	}
 	return p.logRay(x, 1/norm(x), nil)
 }
+
+// fitCoords leaves y as it is: q̃ is refitted to the drawn points.
+func (projLaw) fitCoords([]float64) {}
 
 // GradLogDensity is not needed by lrds; it panics.
 func (p projLaw) GradLogDensity(dst, x []float64) float64 {
@@ -441,8 +447,8 @@ func (p prodLaw) project(dst, y []float64) {
 	}
 }
 
-// wrapTori wraps the torus coordinates of a chain point y in place.
-func (p prodLaw) wrapTori(y []float64) {
+// fitCoords wraps the torus coordinates of a chain point y in place.
+func (p prodLaw) fitCoords(y []float64) {
 	for _, b := range p.blocks {
 		if b.kind == torusCover {
 			for i := b.off; i < b.off+b.D; i++ {

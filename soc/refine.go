@@ -207,18 +207,16 @@ func RefineMixture(q Mixture, target controlsde.Target, d, n, rounds, emIters in
 	return refineMixture(q, target, manifold.NewEuclidean(d), n, rounds, emIters, minVar, rng)
 }
 
-// refineMixture is RefineMixture for the chain on R^d carried to the
-// space of kind (cover.go). On the torus the draws are those of the
-// wrapped mixture on T^d, weighed by its density (wrappedLaw), and the EM
-// refits the mixture on R^d to the wrapped points. On spheres and SO(3)
-// the draws Y of q̃ on R^d are weighed by γ(π Y)/q(π Y) = γ̃(Y)/q̃(Y) and
-// the EM refits q̃ to Y itself: tempered population Monte Carlo for the
-// extension γ̃ of the current q̃, which moves the directions of q̃ towards
-// γ and keeps its radial profile. On products of these, each factor is
-// treated as alone (torus coordinates wrapped, sphere and SO(3) blocks as
-// drawn).
+// refineMixture is RefineMixture for the chain on R^d carried to space
+// (cover.go): the draws Y of q̃ on R^d are weighed by
+// γ(π Y)/q(π Y) = γ̃(Y)/q̃(Y) and the EM refits q̃ to Y in the coordinates
+// of coverLaw.fitCoords. On the torus these are the wrapped points, so
+// the draws are those of the wrapped mixture on T^d. On spheres and SO(3)
+// they are Y itself: tempered population Monte Carlo for the extension γ̃
+// of the current q̃, which moves the directions of q̃ towards γ and keeps
+// its radial profile. On products each factor is treated as alone.
 func refineMixture(q Mixture, target controlsde.Target, space manifold.Manifold, n, rounds, emIters int, minVar float64, rng *rand.Rand) (Mixture, RefineStats, error) {
-	kind, d, err := chainGeometry(space)
+	_, d, err := chainGeometry(space)
 	if err != nil {
 		return q, RefineStats{Best: -1}, err
 	}
@@ -237,7 +235,7 @@ func refineMixture(q Mixture, target controlsde.Target, space manifold.Manifold,
 		k /= d
 	}
 	r := make([]float64, n*k)
-	var xm []float64 // a point of the space (spheres, SO(3))
+	var xm []float64 // a point of the space off R^d
 	var laws []Mixture
 	for range rounds {
 		parts, err := newMixtureParts(&q, space)
@@ -245,22 +243,22 @@ func refineMixture(q Mixture, target controlsde.Target, space manifold.Manifold,
 			return q, st, err
 		}
 		law := parts.law
-		ray := kind == sphereCover || kind == so3Cover || kind == productCover
-		if ray && xm == nil {
+		if parts.cov != nil && xm == nil {
 			xm = make([]float64, parts.md)
 		}
 		for j := range n {
+			// Y ~ q̃, weighed at its image π(Y) (Y itself on R^d), then
+			// put in the coordinates the EM refits q̃ to (coverLaw.fitCoords).
 			xj := x[j*d : (j+1)*d]
-			if ray {
-				parts.cover.Rand(xj, rng)
+			parts.cover.Rand(xj, rng)
+			xe := xj
+			if parts.cov != nil {
 				parts.cov.project(xm, xj)
-				lw[j] = target.LogDensity(xm) - law.LogDensity(xm)
-				if pl, ok := parts.cov.(prodLaw); ok {
-					pl.wrapTori(xj) // torus factors are refitted to their images
-				}
-			} else {
-				law.Rand(xj, rng)
-				lw[j] = target.LogDensity(xj) - law.LogDensity(xj)
+				xe = xm
+			}
+			lw[j] = target.LogDensity(xe) - law.LogDensity(xe)
+			if parts.cov != nil {
+				parts.cov.fitCoords(xj)
 			}
 			if math.IsNaN(lw[j]) {
 				lw[j] = math.Inf(-1)

@@ -98,6 +98,9 @@ func (w wrappedLaw) project(dst, y []float64) {
 	}
 }
 
+// fitCoords wraps y in place: q̃ is refitted to the wrapped points.
+func (w wrappedLaw) fitCoords(y []float64) { w.project(y, y) }
+
 // lift writes into y a draw of Y given wrap(Y) = x under q̃ (the lift of
 // the extension γ̃): for the product family each coordinate picks an
 // image x_i + 2πm with probability ∝ Σ_k w_ik N(x_i + 2πm; μ_ik, s_ik²);
