@@ -78,7 +78,7 @@ func newMixtureParts(q *Mixture, space manifold.Manifold) (*mixtureChain, error)
 		return nil, err
 	}
 	switch {
-	case (kind == sphereCover || kind == so3Cover) && q.Kind != Isotropic:
+	case kind.radial() && q.Kind != Isotropic:
 		return nil, fmt.Errorf("%w: lrds on spheres and SO(3) needs the isotropic mixture family, have %q", ErrSettings, q.Kind)
 	case kind == productCover && q.Kind != Isotropic && q.Kind != Diagonal:
 		return nil, fmt.Errorf("%w: lrds on products needs the isotropic or diagonal mixture family, have %q", ErrSettings, q.Kind)

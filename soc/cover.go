@@ -62,6 +62,15 @@ const (
 	productCover                  // a product of tori, spheres and SO(3): blockwise
 )
 
+// radial reports whether k is a sphere or SO(3), reached by the radial
+// projection y/|y| (isotropic family only).
+func (k coverKind) radial() bool { return k == sphereCover || k == so3Cover }
+
+// onManifold reports whether the chain for k is fitted to samples on the
+// manifold (spheres, SO(3) and their products), with the control acting
+// on the chain's R^D.
+func (k coverKind) onManifold() bool { return k.radial() || k == productCover }
+
 // coverLaw is the terminal law q = π_* q̃ on M of a chain on R^D: its
 // density on M (LogDensity, w.r.t. the Riemannian volume) and draws (Rand,
 // on M), the map π (project: AmbientDim(M) values from D), draws of
@@ -108,7 +117,7 @@ func netSpace(method string, space manifold.Manifold) manifold.Manifold {
 	if method != "lrds" {
 		return space
 	}
-	if k, D, err := chainGeometry(space); err == nil && (k == sphereCover || k == so3Cover || k == productCover) {
+	if k, D, err := chainGeometry(space); err == nil && k.onManifold() {
 		return manifold.NewEuclidean(D)
 	}
 	return space
@@ -287,7 +296,7 @@ func coverTies(space manifold.Manifold) [][2]int {
 		if err != nil {
 			return nil
 		}
-		if k == sphereCover || k == so3Cover {
+		if k.radial() {
 			ties = append(ties, [2]int{off, off + D})
 		}
 		off += D

@@ -359,7 +359,7 @@ func newTrainer(method string, target Target, settings *Settings) (*trainer, sam
 			if err := lrdsSpaceSettings(space, &s); err != nil {
 				return nil, rep, 0, err
 			}
-			if kind, _, _ := chainGeometry(space); (kind == sphereCover || kind == so3Cover || kind == productCover) && (settings == nil || settings.Components == 0) {
+			if kind, _, _ := chainGeometry(space); kind.onManifold() && (settings == nil || settings.Components == 0) {
 				s.Components = min(sphereComponents, s.Chains)
 			}
 		case method == "adjoint" && !compactSpace(space):
@@ -589,7 +589,7 @@ func (tr *trainer) fitReference() error {
 		return err
 	}
 	var x []float64
-	if kind == sphereCover || kind == so3Cover || kind == productCover {
+	if kind.onManifold() {
 		if x, err = tr.manifoldFitSamples(kind, D); err != nil {
 			return err
 		}
@@ -611,7 +611,6 @@ func (tr *trainer) fitReference() error {
 			x[i] = manifold.TorusWrap(v)
 		}
 	}
-	ray := kind == sphereCover || kind == so3Cover || kind == productCover
 	fit := func(family string) (Mixture, RefineStats, error) {
 		var q Mixture
 		var err error
@@ -625,7 +624,7 @@ func (tr *trainer) fitReference() error {
 			q, err = fitMixture(x, d, tr.s.Components, 50, 1e-4, true, coverTies(tr.space), tr.rng)
 		} else {
 			q, err = FitMixture(x, d, tr.s.Components, 50, 1e-4, tr.rng)
-			if err == nil && (kind == sphereCover || kind == so3Cover) {
+			if err == nil && kind.radial() {
 				// Fitted to unit vectors, an isotropic component spreads
 				// the angular variance a of its cluster over D
 				// directions, s² = (D−1)a/D; widen it back to a (a wider
@@ -650,7 +649,7 @@ func (tr *trainer) fitReference() error {
 	if kind == productCover {
 		second = Diagonal
 	}
-	if tr.s.Family == "auto" && (!ray || kind == productCover) {
+	if tr.s.Family == "auto" && !kind.radial() {
 		qi, si, err := fit("isotropic")
 		if err != nil {
 			return err
@@ -689,7 +688,7 @@ func lrdsSpaceSettings(space manifold.Manifold, s *Settings) error {
 	if err != nil {
 		return err
 	}
-	if kind != sphereCover && kind != so3Cover && kind != productCover {
+	if !kind.onManifold() {
 		return nil
 	}
 	if s.Family == Product || (s.Family == Diagonal && kind != productCover) {
